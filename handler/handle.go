@@ -1,0 +1,306 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"cognito-custom-message/templates"
+)
+
+// Bounds on what user data may add to a message. With them, the catalog tests prove that no
+// attribute value can push any shipped message past a Cognito limit.
+const (
+	MaxNameRunes    = 64
+	MaxAppNameRunes = 32
+	DefaultAppName  = "My App"
+	// FallbackLocale is used when DEFAULT_LOCALE names no shipped locale.
+	FallbackLocale = "en"
+	// minBudget is how much of the invocation's deadline must remain to start rendering; with less,
+	// the handler answers at once and lets Cognito send its own template rather than be killed.
+	minBudget = 100 * time.Millisecond
+)
+
+// Fallback levels, logged as "fallback".
+const (
+	FallbackNone            = "none"
+	FallbackDefaultLocale   = "default_locale"
+	FallbackCognitoTemplate = "cognito_template"
+	FallbackUntouched       = "untouched" // not a CustomMessage source we know: event returned as is
+)
+
+// Handler turns a CustomMessage event into a localized reply. Build it with New.
+type Handler struct {
+	catalog *templates.Catalog
+	locales *Locales
+	def     string
+	appName string
+	log     *slog.Logger
+}
+
+// Option configures a Handler.
+type Option func(*options)
+
+type options struct {
+	defaultLocale string
+	appName       string
+	logger        *slog.Logger
+}
+
+// WithDefaultLocale sets the locale used when neither the metadata nor the user's attribute match.
+// A value that matches no shipped locale is logged as an error and FallbackLocale is used instead.
+func WithDefaultLocale(locale string) Option { return func(o *options) { o.defaultLocale = locale } }
+
+// WithAppName sets the product name shown in every message. It is sanitized like a user attribute
+// and cut to MaxAppNameRunes; empty means DefaultAppName.
+func WithAppName(name string) Option { return func(o *options) { o.appName = name } }
+
+// WithLogger sets where the one JSON line per invocation goes. Default: discard.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// New builds a Handler over a catalog.
+func New(catalog *templates.Catalog, opts ...Option) *Handler {
+	o := options{defaultLocale: FallbackLocale}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.logger == nil {
+		o.logger = slog.New(slog.DiscardHandler)
+	}
+	h := &Handler{catalog: catalog, log: o.logger}
+	h.appName = templates.Sanitize(o.appName, MaxAppNameRunes)
+	if h.appName == "" {
+		h.appName = DefaultAppName
+	}
+	if strings.TrimSpace(o.defaultLocale) == "" {
+		o.defaultLocale = FallbackLocale
+	}
+	probe := NewLocales(catalog.Locales(), FallbackLocale)
+	def, _, ok := probe.Match(o.defaultLocale)
+	if !ok {
+		// A bad setting must not break every sign-in: say so once, loudly, and carry on in English.
+		h.log.Error("DEFAULT_LOCALE matches no shipped locale; using the fallback",
+			"default_locale", o.defaultLocale, "fallback_locale", FallbackLocale, "shipped", catalog.Locales())
+		def = FallbackLocale
+	}
+	h.def = def
+	h.locales = NewLocales(catalog.Locales(), def)
+	return h
+}
+
+// DefaultLocale returns the locale in effect after validation.
+func (h *Handler) DefaultLocale() string { return h.def }
+
+// Outcome is what Handle decided for one event; Invoke turns it into the reply and the log line.
+type Outcome struct {
+	Response   Response
+	Source     string // the trigger source without "CustomMessage_"; "" if unknown
+	Resolution Resolution
+	Rendered   string // the locale whose templates produced the reply; "" if none
+	Fallback   string
+	Reason     string // why a fallback happened; names rules and templates, never user data
+	RenderTime time.Duration
+}
+
+// Handle is the event → reply logic: pure but for the clock and the context's deadline.
+func (h *Handler) Handle(ctx context.Context, ev *Event) Outcome {
+	source, ok := strings.CutPrefix(ev.TriggerSource, "CustomMessage_")
+	if !ok || !templates.HasSource(source) {
+		return Outcome{Fallback: FallbackUntouched, Reason: "unknown trigger source"}
+	}
+	req := &ev.Request
+	o := Outcome{Source: source}
+	o.Resolution = h.locales.Resolve(req.ClientMetadata, attribute(req.UserAttributes, "locale"))
+
+	ph := templates.Placeholders{Code: req.CodeParameter}
+	switch {
+	case !templates.ValidPlaceholder(req.CodeParameter):
+		return o.fallBack("no usable codeParameter")
+	case source == "AdminCreateUser":
+		if !templates.ValidPlaceholder(req.UsernameParameter) {
+			return o.fallBack("no usable usernameParameter")
+		}
+		ph.Username = req.UsernameParameter
+	}
+	if templates.ValidPlaceholder(req.LinkParameter) {
+		ph.Link = req.LinkParameter
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < minBudget {
+		return o.fallBack("deadline too close")
+	}
+
+	name := attribute(req.UserAttributes, "given_name")
+	if strings.TrimSpace(name) == "" {
+		name = attribute(req.UserAttributes, "name")
+	}
+	data := templates.Data{
+		Code:     ph.Code,
+		Username: ph.Username,
+		Link:     ph.Link,
+		Name:     templates.Sanitize(name, MaxNameRunes),
+		AppName:  h.appName,
+	}
+
+	start := time.Now()
+	msg, err := h.render(o.Resolution.Locale, source, data, ph)
+	o.Rendered = o.Resolution.Locale
+	if err != nil && o.Resolution.Locale != h.def {
+		o.Fallback, o.Reason = FallbackDefaultLocale, err.Error()
+		msg, err = h.render(h.def, source, data, ph)
+		o.Rendered = h.def
+	}
+	o.RenderTime = time.Since(start)
+	if err != nil {
+		o.Rendered = ""
+		return o.fallBack(err.Error())
+	}
+	if o.Fallback == "" {
+		o.Fallback = FallbackNone
+	}
+	o.Response = Response{SMSMessage: &msg.SMS, EmailMessage: &msg.Email, EmailSubject: &msg.Subject}
+	return o
+}
+
+// fallBack leaves every message to Cognito's own template (null fields).
+func (o Outcome) fallBack(reason string) Outcome {
+	if o.Reason != "" {
+		reason = o.Reason + "; " + reason
+	}
+	o.Response, o.Fallback, o.Reason = Response{}, FallbackCognitoTemplate, reason
+	return o
+}
+
+func (h *Handler) render(locale, source string, d templates.Data, ph templates.Placeholders) (templates.Message, error) {
+	msg, err := h.catalog.Render(locale, source, d)
+	if err == nil {
+		err = templates.Check(msg, ph)
+	}
+	if err != nil {
+		return templates.Message{}, &renderError{locale: locale, source: source, err: err}
+	}
+	return msg, nil
+}
+
+type renderError struct {
+	locale, source string
+	err            error
+}
+
+func (e *renderError) Error() string { return e.locale + "/" + e.source + ": " + e.err.Error() }
+func (e *renderError) Unwrap() error { return e.err }
+
+// nullResponse is the reply part that hands every message back to Cognito.
+var nullResponse = json.RawMessage(`{"smsMessage":null,"emailMessage":null,"emailSubject":null}`)
+
+// Invoke implements lambda.Handler on the raw payload, so that the reply can carry JSON nulls and
+// every field of the event, known or not, goes back to Cognito unchanged. It never returns an error:
+// whatever goes wrong, Cognito gets a reply it can use.
+func (h *Handler) Invoke(ctx context.Context, payload []byte) (reply []byte, _ error) {
+	start := time.Now()
+	var (
+		top     map[string]json.RawMessage
+		o       Outcome
+		lenient bool
+	)
+	defer func() {
+		if r := recover(); r != nil {
+			o = Outcome{Source: o.Source, Resolution: o.Resolution}.fallBack("panic")
+			reply = withResponse(top, payload, nullResponse)
+			h.log.Error("recovered from panic", "panic_type", typeName(r))
+		}
+		h.logInvocation(ctx, o, lenient, time.Since(start))
+	}()
+
+	if err := json.Unmarshal(payload, &top); err != nil || top == nil {
+		o = Outcome{}.fallBack("event is not a JSON object")
+		return withResponse(nil, payload, nullResponse), nil
+	}
+	var ev Event
+	ev, lenient = decodeEvent(top)
+	o = h.Handle(ctx, &ev)
+	if o.Fallback == FallbackUntouched {
+		return payload, nil
+	}
+	resp, err := marshal(o.Response)
+	if err != nil {
+		resp = nullResponse
+	}
+	return withResponse(top, payload, resp), nil
+}
+
+// withResponse returns the event with its "response" replaced. Without a parsed object it answers
+// with the payload if it is valid JSON (nothing sensible can be added), else with a bare null reply.
+func withResponse(top map[string]json.RawMessage, payload []byte, resp json.RawMessage) []byte {
+	if top == nil {
+		if json.Valid(payload) {
+			return payload
+		}
+		return []byte(`{"response":` + string(nullResponse) + `}`)
+	}
+	top["response"] = resp
+	out, err := marshal(top)
+	if err != nil {
+		return []byte(`{"response":` + string(nullResponse) + `}`)
+	}
+	return out
+}
+
+// marshal is json.Marshal without HTML escaping: the email is HTML, and "\u003c" for every "<"
+// would only make the reply larger and the golden files unreadable.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+func typeName(v any) string {
+	switch v.(type) {
+	case error:
+		return "error"
+	case string:
+		return "string"
+	}
+	return "other"
+}
+
+// logInvocation writes the one line per invocation. It names the trigger, the locales and the
+// fallback; it never logs attribute, username or clientMetadata values (Requested is reduced to
+// registry codes by loggable).
+func (h *Handler) logInvocation(ctx context.Context, o Outcome, lenient bool, total time.Duration) {
+	level := slog.LevelInfo
+	switch o.Fallback {
+	case FallbackDefaultLocale:
+		level = slog.LevelWarn
+	case FallbackCognitoTemplate:
+		level = slog.LevelError
+	}
+	attrs := []slog.Attr{
+		slog.String("trigger_source", o.Source),
+		slog.String("locale_source", string(o.Resolution.Source)),
+		slog.String("requested_locale", o.Resolution.Requested),
+		slog.String("resolved_locale", o.Resolution.Locale),
+		slog.String("rendered_locale", o.Rendered),
+		slog.String("fallback", o.Fallback),
+		slog.Int64("render_us", o.RenderTime.Microseconds()),
+		slog.Int64("total_us", total.Microseconds()),
+	}
+	if o.Reason != "" {
+		attrs = append(attrs, slog.String("fallback_reason", o.Reason))
+	}
+	if lenient {
+		attrs = append(attrs, slog.Bool("lenient_decode", true))
+	}
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		attrs = append(attrs, slog.String("request_id", lc.AwsRequestID))
+	}
+	h.log.LogAttrs(ctx, level, "custom message", attrs...)
+}

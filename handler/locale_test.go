@@ -1,0 +1,85 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"cognito-custom-message/templates"
+)
+
+func TestLocalesMatch(t *testing.T) {
+	l := NewLocales(templates.Embedded().Locales(), "en")
+	cases := []struct {
+		in     string
+		want   string // "" = no match
+		reqLog string
+	}{
+		{"de", "de", "de"},
+		{"DE", "de", "de"},
+		{"de_AT", "de", "de-AT"},
+		{"de-at", "de", "de-AT"},
+		{"PT_br", "pt-BR", "pt-BR"},
+		{"pt", "pt-BR", "pt"},
+		{"fr-CA,fr;q=0.9,en;q=0.8", "fr", "fr-CA"},
+		{"es-MX,es;q=0.9", "es", "es-MX"},
+		{"en-GB", "en", "en-GB"},
+		{"ja-JP", "ja", "ja-JP"},
+		{"zh-CN", "zh-Hans", "zh-CN"},
+		{"zh-Hans-CN", "zh-Hans", "zh-Hans-CN"},
+		{"zh", "zh-Hans", "zh"},
+		{"zh-TW", "", "zh-TW"}, // Traditional Chinese readers get the default, not Simplified
+		{"ar-EG", "ar", "ar-EG"},
+		{"it-CH", "it", "it-CH"},
+		{"  de  ", "de", "de"},
+		{"nl", "", "nl"},
+		{"", "", ""},
+		{"*", "", ""},
+		{"../../x", "", ""},
+		{"../de", "", ""},
+		{"de/../../etc/passwd", "", ""},
+		{"<script>", "", ""},
+		{"de\x00", "", ""},
+		{"x-klingon", "", ""},
+		{"de-x-lena", "de", "de"},     // private-use text never reaches the log
+		{"de-x-lenaschmidt", "", ""}, // subtag too long: not BCP 47
+		{strings.Repeat("de-", 50) + "de", "", ""},
+		{"de," + strings.Repeat("x", 200), "", ""},
+		{";;;,,,", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.in, func(t *testing.T) {
+			got, req, ok := l.Match(c.in)
+			if ok != (c.want != "") || got != c.want {
+				t.Errorf("Match(%q) = %q, %v; want %q", c.in, got, ok, c.want)
+			}
+			if req != c.reqLog {
+				t.Errorf("Match(%q) requested = %q; want %q", c.in, req, c.reqLog)
+			}
+		})
+	}
+}
+
+func TestLocalesResolveOrder(t *testing.T) {
+	l := NewLocales(templates.Embedded().Locales(), "es")
+	cases := []struct {
+		name     string
+		metadata map[string]string
+		attr     string
+		want     Resolution
+	}{
+		{"metadata wins", map[string]string{"locale": "de"}, "ja", Resolution{"de", FromMetadata, "de"}},
+		{"attribute when no metadata", nil, "ja", Resolution{"ja", FromAttribute, "ja"}},
+		{"attribute when metadata unknown", map[string]string{"locale": "nl"}, "it", Resolution{"it", FromAttribute, "nl"}},
+		{"attribute when metadata junk", map[string]string{"locale": "../../x"}, "fr-FR", Resolution{"fr", FromAttribute, "fr-FR"}},
+		{"default when both unknown", map[string]string{"locale": "nl"}, "sv", Resolution{"es", FromDefault, "nl"}},
+		{"default when nothing", nil, "", Resolution{"es", FromDefault, ""}},
+		{"other keys ignored", map[string]string{"Locale": "de", "lang": "fr", "language": "ja"}, "", Resolution{"es", FromDefault, ""}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := l.Resolve(c.metadata, c.attr); got != c.want {
+				t.Errorf("got %+v; want %+v", got, c.want)
+			}
+		})
+	}
+}

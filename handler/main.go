@@ -1,0 +1,23 @@
+// Command handler is the Cognito CustomMessage trigger: built as the Lambda "bootstrap", it answers
+// each CustomMessage_* event with a localized email subject, HTML email and SMS. This file only wires
+// configuration, logging and the runtime; the logic is in handle.go.
+package main
+
+import (
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"cognito-custom-message/templates"
+)
+
+func main() {
+	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	h := New(templates.Embedded(),
+		WithDefaultLocale(os.Getenv("DEFAULT_LOCALE")),
+		WithAppName(os.Getenv("APP_NAME")),
+		WithLogger(logger),
+	)
+	lambda.Start(h)
+}

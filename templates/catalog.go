@@ -1,0 +1,341 @@
+package templates
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	texttemplate "text/template"
+
+	"golang.org/x/text/language"
+)
+
+// Sources are the trigger sources the catalog has wording for: the part of Cognito's triggerSource
+// after "CustomMessage_". Every locale has one subject, email and SMS file per source.
+var Sources = []string{
+	"SignUp",
+	"ResendCode",
+	"ForgotPassword",
+	"UpdateUserAttribute",
+	"VerifyUserAttribute",
+	"AdminCreateUser",
+	"Authentication",
+}
+
+// File names inside a locale folder. LayoutFile sits at the root and is shared by every locale.
+const (
+	LayoutFile = "layout.html"
+	FooterFile = "footer.html"
+)
+
+// FileName returns the file that holds part of source's message in a locale folder.
+func FileName(source string, part Part) string {
+	switch part {
+	case PartSubject:
+		return source + ".subject.txt"
+	case PartSMS:
+		return source + ".sms.txt"
+	default:
+		return source + ".email.html"
+	}
+}
+
+//go:embed layout.html */*.html */*.txt
+var embedded embed.FS
+
+// Data is what a template sees. The placeholders are Cognito's own strings and are written into the
+// message verbatim; Name and AppName must already be sanitized.
+type Data struct {
+	Code     string // the code placeholder, "{####}"; the temporary password for AdminCreateUser
+	Username string // the username placeholder, "{username}"; only for AdminCreateUser
+	Link     string // the link placeholder, "{##Click Here##}", when Cognito sends one
+	Name     string // the user's display name, possibly empty
+	AppName  string // the product name
+}
+
+// view adds what the layout needs about the locale to the caller's data.
+type view struct {
+	Data
+	Lang  string
+	Dir   string // "ltr" or "rtl"
+	Align string // "left" or "right", for clients that ignore dir
+}
+
+// Catalog is the set of locales found in a template tree and their lazily parsed templates.
+// It is safe for concurrent use.
+type Catalog struct {
+	fsys    fs.FS
+	locales []string
+	tags    []language.Tag
+
+	layoutOnce sync.Once
+	layout     *htmltemplate.Template
+	layoutErr  error
+
+	mu   sync.Mutex
+	sets map[string]*set // by locale + "/" + source
+}
+
+type set struct {
+	once    sync.Once
+	subject *texttemplate.Template
+	email   *htmltemplate.Template
+	sms     *texttemplate.Template
+	dir     string
+	err     error
+}
+
+var (
+	embeddedOnce    sync.Once
+	embeddedCatalog *Catalog
+)
+
+// Embedded returns the catalog compiled into the binary. Its files are immutable and proven by the
+// package tests, so nothing is parsed here: each locale and source is parsed the first time it is
+// rendered, which keeps the Lambda's cold start to the one message it sends.
+func Embedded() *Catalog {
+	embeddedOnce.Do(func() {
+		c, err := New(embedded)
+		if err != nil {
+			// Only reachable if the embedded tree itself is broken, which the tests rule out.
+			panic(err)
+		}
+		embeddedCatalog = c
+	})
+	return embeddedCatalog
+}
+
+// New discovers the locales of a template tree: every top-level folder whose name is a canonical
+// BCP 47 tag ("de", "pt-BR", "zh-Hans"). Other folders are ignored. Files are read on first use.
+func New(fsys fs.FS) (*Catalog, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("templates: read root: %w", err)
+	}
+	c := &Catalog{fsys: fsys, sets: map[string]*set{}}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		tag, err := language.Parse(e.Name())
+		if err != nil || tag.String() != e.Name() {
+			continue
+		}
+		c.locales = append(c.locales, e.Name())
+	}
+	if len(c.locales) == 0 {
+		return nil, fmt.Errorf("templates: no locale folders found")
+	}
+	sort.Strings(c.locales)
+	for _, l := range c.locales {
+		c.tags = append(c.tags, language.MustParse(l))
+	}
+	return c, nil
+}
+
+// Locales returns the locale folder names, sorted.
+func (c *Catalog) Locales() []string { return append([]string(nil), c.locales...) }
+
+// Tags returns the locales as language tags, in the order of Locales.
+func (c *Catalog) Tags() []language.Tag { return append([]language.Tag(nil), c.tags...) }
+
+// HasLocale reports whether locale is one of the catalog's folders.
+func (c *Catalog) HasLocale(locale string) bool {
+	i := sort.SearchStrings(c.locales, locale)
+	return i < len(c.locales) && c.locales[i] == locale
+}
+
+// HasSource reports whether the catalog has wording for a trigger source ("SignUp", …).
+func HasSource(source string) bool {
+	for _, s := range Sources {
+		if s == source {
+			return true
+		}
+	}
+	return false
+}
+
+// Load parses the templates for one locale and source, once; later calls return the same result.
+func (c *Catalog) Load(locale, source string) error {
+	_, err := c.load(locale, source)
+	return err
+}
+
+func (c *Catalog) load(locale, source string) (*set, error) {
+	if !c.HasLocale(locale) {
+		return nil, fmt.Errorf("templates: unknown locale %q", locale)
+	}
+	if !HasSource(source) {
+		return nil, fmt.Errorf("templates: unknown source %q", source)
+	}
+	key := locale + "/" + source
+	c.mu.Lock()
+	s := c.sets[key]
+	if s == nil {
+		s = &set{}
+		c.sets[key] = s
+	}
+	c.mu.Unlock()
+	s.once.Do(func() { s.err = c.parse(s, locale, source) })
+	return s, s.err
+}
+
+func (c *Catalog) parse(s *set, locale, source string) error {
+	var err error
+	if s.subject, err = c.parseText(locale, FileName(source, PartSubject)); err != nil {
+		return err
+	}
+	if s.sms, err = c.parseText(locale, FileName(source, PartSMS)); err != nil {
+		return err
+	}
+	layout, err := c.loadLayout()
+	if err != nil {
+		return err
+	}
+	// One html/template set per locale and source: ParseFS would name every body after its base name
+	// and let one locale's file silently replace another's.
+	email, err := layout.Clone()
+	if err != nil {
+		return fmt.Errorf("templates: clone layout: %w", err)
+	}
+	for _, f := range []struct{ name, file string }{{"footer", FooterFile}, {"content", FileName(source, PartEmail)}} {
+		src, err := c.read(locale, f.file)
+		if err != nil {
+			return err
+		}
+		name := path.Join(locale, f.file)
+		if _, err := email.New(name).Parse(src); err != nil {
+			return fmt.Errorf("templates: %w", err)
+		}
+		// The layout calls "footer" and "content"; parsing the file under its own path keeps that path
+		// in every parse and execution error, so a translator sees which file to fix.
+		alias := fmt.Sprintf("{{define %q}}{{template %q .}}{{end}}", f.name, name)
+		if _, err := email.Parse(alias); err != nil {
+			return fmt.Errorf("templates: %s: %w", name, err)
+		}
+	}
+	s.email = email
+	s.dir = Direction(language.MustParse(locale))
+	return nil
+}
+
+func (c *Catalog) loadLayout() (*htmltemplate.Template, error) {
+	c.layoutOnce.Do(func() {
+		src, err := fs.ReadFile(c.fsys, LayoutFile)
+		if err != nil {
+			c.layoutErr = fmt.Errorf("templates: %w", err)
+			return
+		}
+		c.layout, c.layoutErr = htmltemplate.New(LayoutFile).Option("missingkey=error").Parse(string(src))
+		if c.layoutErr != nil {
+			c.layoutErr = fmt.Errorf("templates: %w", c.layoutErr)
+		}
+	})
+	return c.layout, c.layoutErr
+}
+
+func (c *Catalog) read(locale, file string) (string, error) {
+	b, err := fs.ReadFile(c.fsys, path.Join(locale, file))
+	if err != nil {
+		return "", fmt.Errorf("templates: %w", err)
+	}
+	return string(b), nil
+}
+
+func (c *Catalog) parseText(locale, file string) (*texttemplate.Template, error) {
+	src, err := c.read(locale, file)
+	if err != nil {
+		return nil, err
+	}
+	t, err := texttemplate.New(path.Join(locale, file)).Option("missingkey=error").Parse(src)
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	return t, nil
+}
+
+// Sentinels stand in for the placeholders while the HTML email is executed. html/template would
+// percent-encode "{####}" inside an href ("%7b%23%23%23%23%7d"), and Cognito would then never fill
+// it; the sentinels are plain letters that every escaping context leaves alone, and are swapped for
+// the placeholders afterwards. That is safe because ValidPlaceholder admits no character HTML treats
+// specially, and Render refuses any other.
+const (
+	sentinelCode     = "zqCCMcodeQz"
+	sentinelUsername = "zqCCMuserQz"
+	sentinelLink     = "zqCCMlinkQz"
+)
+
+// Render executes one locale's templates for a trigger source. The subject and SMS are trimmed of
+// surrounding white space. Render does not check Cognito's rules: call Check on the result.
+func (c *Catalog) Render(locale, source string, d Data) (Message, error) {
+	s, err := c.load(locale, source)
+	if err != nil {
+		return Message{}, err
+	}
+	for _, ph := range []string{d.Code, d.Username, d.Link} {
+		if ph != "" && !ValidPlaceholder(ph) {
+			return Message{}, fmt.Errorf("templates: a placeholder is not of Cognito's shape")
+		}
+	}
+	v := view{Data: d, Lang: locale, Dir: s.dir, Align: "left"}
+	if s.dir == "rtl" {
+		v.Align = "right"
+	}
+	var m Message
+	var buf bytes.Buffer
+	if err := s.subject.Execute(&buf, &v); err != nil {
+		return Message{}, fmt.Errorf("templates: %w", err)
+	}
+	m.Subject = strings.TrimSpace(buf.String())
+	buf.Reset()
+	if err := s.sms.Execute(&buf, &v); err != nil {
+		return Message{}, fmt.Errorf("templates: %w", err)
+	}
+	m.SMS = strings.TrimSpace(buf.String())
+	buf.Reset()
+
+	v.Code, v.Username, v.Link = sentinel(d.Code, sentinelCode), sentinel(d.Username, sentinelUsername), sentinel(d.Link, sentinelLink)
+	if err := s.email.Execute(&buf, &v); err != nil {
+		return Message{}, fmt.Errorf("templates: %w", err)
+	}
+	email := buf.String()
+	email = replaceSentinel(email, sentinelCode, d.Code)
+	email = replaceSentinel(email, sentinelUsername, d.Username)
+	m.Email = replaceSentinel(email, sentinelLink, d.Link)
+	return m, nil
+}
+
+func sentinel(value, s string) string {
+	if value == "" {
+		return ""
+	}
+	return s
+}
+
+func replaceSentinel(s, sentinel, value string) string {
+	if value == "" || !strings.Contains(s, sentinel) {
+		return s
+	}
+	return strings.ReplaceAll(s, sentinel, value)
+}
+
+// rtlScripts are the scripts written right to left. x/text knows each tag's likely script but not
+// the script's direction, so the short list is kept here.
+var rtlScripts = map[string]bool{
+	"Adlm": true, "Arab": true, "Hebr": true, "Mand": true, "Nkoo": true,
+	"Rohg": true, "Samr": true, "Syrc": true, "Thaa": true,
+}
+
+// Direction returns "rtl" for locales written right to left, else "ltr".
+func Direction(tag language.Tag) string {
+	script, _ := tag.Script()
+	if rtlScripts[script.String()] {
+		return "rtl"
+	}
+	return "ltr"
+}
