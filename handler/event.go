@@ -11,7 +11,7 @@ import (
 // placeholder it lacks (aws-lambda-go#592).
 type Event struct {
 	events.CognitoEventUserPoolsHeader
-	Request  Request                                          `json:"request"`
+	Request  Request                                           `json:"request"`
 	Response events.CognitoEventUserPoolsCustomMessageResponse `json:"response"`
 }
 

@@ -40,7 +40,7 @@ func TestLocalesMatch(t *testing.T) {
 		{"<script>", "", ""},
 		{"de\x00", "", ""},
 		{"x-klingon", "", ""},
-		{"de-x-lena", "de", "de"},     // private-use text never reaches the log
+		{"de-x-lena", "de", "de"},    // private-use text never reaches the log
 		{"de-x-lenaschmidt", "", ""}, // subtag too long: not BCP 47
 		{strings.Repeat("de-", 50) + "de", "", ""},
 		{"de," + strings.Repeat("x", 200), "", ""},
