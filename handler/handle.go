@@ -16,8 +16,8 @@ import (
 // Bounds on what user data may add to a message. With them, the catalog tests prove that no
 // attribute value can push any shipped message past a Cognito limit.
 const (
-	MaxNameRunes    = 64
-	MaxAppNameRunes = 32
+	MaxNameUnits    = 64
+	MaxAppNameUnits = 32
 	DefaultAppName  = "My App"
 	// FallbackLocale is used when DEFAULT_LOCALE names no shipped locale.
 	FallbackLocale = "en"
@@ -34,9 +34,15 @@ const (
 	FallbackUntouched       = "untouched" // not a CustomMessage source we know: event returned as is
 )
 
+// Catalog is what the handler needs of templates.Catalog; tests substitute a failing one.
+type Catalog interface {
+	Locales() []string
+	Render(locale, source string, d templates.Data) (templates.Message, error)
+}
+
 // Handler turns a CustomMessage event into a localized reply. Build it with New.
 type Handler struct {
-	catalog *templates.Catalog
+	catalog Catalog
 	locales *Locales
 	def     string
 	appName string
@@ -57,14 +63,14 @@ type options struct {
 func WithDefaultLocale(locale string) Option { return func(o *options) { o.defaultLocale = locale } }
 
 // WithAppName sets the product name shown in every message. It is sanitized like a user attribute
-// and cut to MaxAppNameRunes; empty means DefaultAppName.
+// and cut to MaxAppNameUnits; empty means DefaultAppName.
 func WithAppName(name string) Option { return func(o *options) { o.appName = name } }
 
 // WithLogger sets where the one JSON line per invocation goes. Default: discard.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
 // New builds a Handler over a catalog.
-func New(catalog *templates.Catalog, opts ...Option) *Handler {
+func New(catalog Catalog, opts ...Option) *Handler {
 	o := options{defaultLocale: FallbackLocale}
 	for _, opt := range opts {
 		opt(&o)
@@ -73,7 +79,7 @@ func New(catalog *templates.Catalog, opts ...Option) *Handler {
 		o.logger = slog.New(slog.DiscardHandler)
 	}
 	h := &Handler{catalog: catalog, log: o.logger}
-	h.appName = templates.Sanitize(o.appName, MaxAppNameRunes)
+	h.appName = templates.Sanitize(o.appName, MaxAppNameUnits)
 	if h.appName == "" {
 		h.appName = DefaultAppName
 	}
@@ -142,7 +148,7 @@ func (h *Handler) Handle(ctx context.Context, ev *Event) Outcome {
 		Code:     ph.Code,
 		Username: ph.Username,
 		Link:     ph.Link,
-		Name:     templates.Sanitize(name, MaxNameRunes),
+		Name:     templates.Sanitize(name, MaxNameUnits),
 		AppName:  h.appName,
 	}
 

@@ -20,6 +20,7 @@ func TestLocalesMatch(t *testing.T) {
 		{"de-at", "de", "de-AT"},
 		{"PT_br", "pt-BR", "pt-BR"},
 		{"pt", "pt-BR", "pt"},
+		{"pt-PT", "pt-BR", "pt-PT"},
 		{"fr-CA,fr;q=0.9,en;q=0.8", "fr", "fr-CA"},
 		{"es-MX,es;q=0.9", "es", "es-MX"},
 		{"en-GB", "en", "en-GB"},

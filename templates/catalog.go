@@ -48,6 +48,9 @@ func FileName(source string, part Part) string {
 //go:embed layout.html */*.html */*.txt
 var embedded embed.FS
 
+// Files returns the embedded template tree, for tools that lint or preview it.
+func Files() fs.FS { return embedded }
+
 // Data is what a template sees. The placeholders are Cognito's own strings and are written into the
 // message verbatim; Name and AppName must already be sanitized.
 type Data struct {

@@ -175,16 +175,14 @@ func ValidPlaceholder(s string) bool {
 // Sanitize makes a user attribute safe to interpolate into any part: invalid UTF-8, controls, format
 // characters (zero-width, bidi, soft hyphen) and private-use characters are dropped; every kind of
 // space (NBSP, narrow NBSP, tabs, newlines) becomes one ASCII space; braces become parentheses so an
-// attribute can never look like a Cognito placeholder; the result is trimmed and cut to max runes.
+// attribute can never look like a Cognito placeholder; the result is trimmed and cut to max UTF-16
+// code units, the unit of Cognito's limits, so an emoji costs two.
 // HTML escaping is left to html/template.
 func Sanitize(s string, max int) string {
 	var b strings.Builder
 	b.Grow(min(len(s), max*4))
-	runes, space := 0, false
+	units, space := 0, false
 	for i, r := range s {
-		if runes >= max {
-			break
-		}
 		if r == utf8.RuneError {
 			if _, size := utf8.DecodeRuneInString(s[i:]); size <= 1 {
 				continue
@@ -203,16 +201,19 @@ func Sanitize(s string, max int) string {
 		if !Accepted(r) {
 			continue
 		}
+		n := UTF16Len(string(r))
 		if space {
-			if runes+2 > max { // no room for the space and a character after it
-				break
-			}
+			n++
+		}
+		if units+n > max { // no room for the character (and the space before it)
+			break
+		}
+		if space {
 			b.WriteByte(' ')
-			runes++
 			space = false
 		}
 		b.WriteRune(r)
-		runes++
+		units += n
 	}
 	return b.String()
 }

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"cognito-custom-message/internal/lambdarie"
+)
+
+// TestRuntimeInterfaceEmulator runs the real bootstrap under the Lambda Runtime Interface Emulator
+// (the go.mod tool) and checks that every sample event comes back as its golden reply: the same
+// path Lambda takes, process start, Runtime API and JSON included.
+func TestRuntimeInterfaceEmulator(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts processes")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	bootstrap := filepath.Join(t.TempDir(), "bootstrap")
+	build := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-trimpath", "-o", bootstrap, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	rie, err := lambdarie.ToolPath(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu, err := lambdarie.Start(rie, bootstrap, "APP_NAME=Example", "DEFAULT_LOCALE=en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emu.Stop()
+
+	for _, file := range sampleEvents(t) {
+		name := filepath.Base(file)
+		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
+			in, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := emu.Invoke(ctx, in)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, emu.Logs())
+			}
+			want, err := os.ReadFile(filepath.Join("testdata", "golden", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var g, w any
+			if err := json.Unmarshal(got, &g); err != nil {
+				t.Fatalf("reply is not JSON: %s", got)
+			}
+			if err := json.Unmarshal(want, &w); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(g, w) {
+				t.Errorf("reply through the emulator differs from the golden file\ngot:  %s\nwant: %s", got, want)
+			}
+		})
+	}
+	// The function logged one JSON line per invocation, with no personal data in it.
+	var lines int
+	for _, l := range strings.Split(emu.Logs(), "\n") {
+		if strings.HasPrefix(l, `{"time"`) && strings.Contains(l, `"msg":"custom message"`) {
+			lines++
+			if strings.Contains(l, "@example.") {
+				t.Errorf("log line carries an email address: %s", l)
+			}
+		}
+	}
+	if n := len(sampleEvents(t)); lines != n {
+		t.Errorf("%d log lines for %d invocations", lines, n)
+	}
+}

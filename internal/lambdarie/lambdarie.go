@@ -1,0 +1,148 @@
+// Package lambdarie starts a Lambda bootstrap under the AWS Lambda Runtime Interface Emulator and
+// invokes it over HTTP, the way the tests, `make invoke` and the end-to-end run use the function.
+package lambdarie
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Emulator is a running aws-lambda-rie process with one bootstrap behind it.
+type Emulator struct {
+	// URL is the invoke endpoint (the function name is literally "function").
+	URL string
+	// Addr is the emulator's host:port on loopback.
+	Addr string
+
+	cmd    *exec.Cmd
+	exited chan struct{}
+	logs   *syncBuffer
+}
+
+// ToolPath returns the path of the aws-lambda-rie binary pinned in go.mod, building it if needed.
+func ToolPath(ctx context.Context) (string, error) {
+	out, err := exec.CommandContext(ctx, "go", "tool", "-n", "aws-lambda-rie").Output()
+	if err != nil {
+		return "", fmt.Errorf("go tool -n aws-lambda-rie: %w", err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// Start runs rie with bootstrap on free loopback ports (both the invoke endpoint and the Runtime API,
+// so several emulators can run at once) and waits until it accepts connections. env is added to the
+// current environment; the emulator passes it on to the bootstrap.
+func Start(rie, bootstrap string, env ...string) (*Emulator, error) {
+	addr, err := FreeAddr()
+	if err != nil {
+		return nil, err
+	}
+	runtimeAPI, err := FreeAddr()
+	if err != nil {
+		return nil, err
+	}
+	e := &Emulator{
+		Addr:   addr,
+		URL:    "http://" + addr + "/2015-03-31/functions/function/invocations",
+		exited: make(chan struct{}),
+		logs:   &syncBuffer{},
+	}
+	e.cmd = exec.Command(rie, "--runtime-interface-emulator-address", addr, "--runtime-api-address", runtimeAPI, bootstrap)
+	e.cmd.Env = append(os.Environ(), env...)
+	e.cmd.Stdout, e.cmd.Stderr = e.logs, e.logs
+	if err := e.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", rie, err)
+	}
+	go func() { _ = e.cmd.Wait(); close(e.exited) }()
+
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return e, nil
+		}
+		select {
+		case <-e.exited:
+			return nil, fmt.Errorf("emulator exited before listening:\n%s", e.Logs())
+		default:
+		}
+		if time.Now().After(deadline) {
+			e.Stop()
+			return nil, fmt.Errorf("emulator did not listen on %s within 20s:\n%s", addr, e.Logs())
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// Invoke posts payload to the function and returns its reply. A handler error, which the emulator
+// reports as HTTP 200 with an errorType body, is returned as an error.
+func (e *Emulator) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.URL, bytes.NewReader(payload))
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return out, fmt.Errorf("invoke: HTTP %d: %s", resp.StatusCode, out)
+	}
+	if bytes.HasPrefix(bytes.TrimSpace(out), []byte(`{"errorMessage"`)) || bytes.Contains(out, []byte(`"errorType"`)) {
+		return out, errors.New("invoke: function error: " + string(out))
+	}
+	return out, nil
+}
+
+// Logs returns what the emulator and the function wrote so far.
+func (e *Emulator) Logs() string { return e.logs.String() }
+
+// Stop ends the emulator and its runtime process.
+func (e *Emulator) Stop() {
+	if e.cmd.Process != nil {
+		_ = e.cmd.Process.Kill()
+	}
+	<-e.exited
+}
+
+// FreeAddr returns a loopback address whose port nobody listens on right now.
+func FreeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -1,0 +1,277 @@
+package templates
+
+import (
+	"errors"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// Bounds the handler applies to user data (handler.MaxNameUnits, handler.MaxAppNameUnits); the
+// worst-case data below uses them in full.
+const (
+	maxName    = 64
+	maxAppName = 32
+)
+
+var shipped = []string{"ar", "de", "en", "es", "fr", "it", "ja", "pt-BR", "zh-Hans"}
+
+func TestEmbeddedLocales(t *testing.T) {
+	got := Embedded().Locales()
+	if strings.Join(got, ",") != strings.Join(shipped, ",") {
+		t.Fatalf("Locales() = %v; want %v", got, shipped)
+	}
+}
+
+// TestCatalogFiles checks that every locale has exactly the files the catalog reads: a footer and a
+// subject, email and SMS per trigger source. A missing file would fail at run time; an extra file
+// is almost always a misspelt one.
+func TestCatalogFiles(t *testing.T) {
+	want := map[string]bool{FooterFile: true}
+	for _, s := range Sources {
+		for _, p := range []Part{PartSubject, PartEmail, PartSMS} {
+			want[FileName(s, p)] = true
+		}
+	}
+	for _, loc := range Embedded().Locales() {
+		entries, err := fs.ReadDir(embedded, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		have := map[string]bool{}
+		for _, e := range entries {
+			have[e.Name()] = true
+			if !want[e.Name()] {
+				t.Errorf("%s/%s: file the catalog never reads", loc, e.Name())
+			}
+		}
+		for f := range want {
+			if !have[f] {
+				t.Errorf("%s/%s: missing", loc, f)
+			}
+		}
+	}
+}
+
+func worstCaseData() map[string]Data {
+	long := func(unit string, n int) string { return strings.Repeat(unit, n) }
+	return map[string]Data{
+		"plain":         {Name: "Lena", AppName: "Example"},
+		"no name":       {AppName: "Example"},
+		"longest latin": {Name: Sanitize(long("W", 200), maxName), AppName: Sanitize(long("W", 100), maxAppName)},
+		"longest emoji": {Name: Sanitize(long("😀", 200), maxName), AppName: Sanitize(long("😀", 100), maxAppName)},
+		"html":          {Name: Sanitize(long(`<&>"'`, 40), maxName), AppName: Sanitize(long("&<", 40), maxAppName)},
+		"template text": {Name: Sanitize("{{.Code}} {{template \"code\" .}} {####}", maxName), AppName: "{{.Name}}"},
+		"mixed scripts": {Name: Sanitize("ليلى Zoë 山田\u200f\u00a0太郎", maxName), AppName: Sanitize("Ñandú-Café 株式会社 شركة", maxAppName)},
+	}
+}
+
+// TestCatalogWorstCase renders every locale × source with the longest and most hostile data the
+// handler lets through, and checks every part against Cognito's rules.
+func TestCatalogWorstCase(t *testing.T) {
+	c := Embedded()
+	for _, loc := range c.Locales() {
+		for _, src := range Sources {
+			for name, d := range worstCaseData() {
+				t.Run(loc+"/"+src+"/"+name, func(t *testing.T) {
+					ph := Placeholders{Code: "{####}"}
+					d.Code = ph.Code
+					d.Link = "{##Click Here##}"
+					if src == "AdminCreateUser" {
+						ph.Username = "{username}"
+						d.Username = ph.Username
+					}
+					m, err := c.Render(loc, src, d)
+					if err != nil {
+						t.Fatalf("Render: %v", err)
+					}
+					if err := Check(m, ph); err != nil {
+						t.Fatalf("Check: %v\nsubject: %s\nsms: %s", err, m.Subject, m.SMS)
+					}
+					if d.Name != "" && !strings.Contains(m.Email, htmlEscape(d.Name)) {
+						t.Errorf("email does not greet the user by name %q", d.Name)
+					}
+					if (src == "SignUp" || src == "ResendCode") && !strings.Contains(m.Email, d.Link) {
+						t.Errorf("email drops the link placeholder")
+					}
+					if strings.Contains(m.Email, "<script") || strings.Contains(m.Email, "zqCCM") {
+						t.Errorf("email leaks raw HTML or a sentinel:\n%s", m.Email)
+					}
+				})
+			}
+		}
+	}
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s)
+}
+
+func TestCatalogLocaleAttributes(t *testing.T) {
+	c := Embedded()
+	d := Data{Code: "{####}", Username: "{username}", Name: "Name", AppName: "Example"}
+	seen := map[string]string{}
+	for _, loc := range c.Locales() {
+		m, err := c.Render(loc, "SignUp", d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := "ltr"
+		if loc == "ar" {
+			dir = "rtl"
+		}
+		if want := `<html lang="` + loc + `" dir="` + dir + `">`; !strings.Contains(m.Email, want) {
+			t.Errorf("%s: email lacks %s", loc, want)
+		}
+		// Bidi control characters are what Cognito rejects; direction comes from markup only.
+		for _, part := range []string{m.Subject, m.Email, m.SMS} {
+			if i := strings.IndexAny(part, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"); i >= 0 {
+				t.Errorf("%s: bidi control character at %d", loc, i)
+			}
+		}
+		// One template set per locale: no locale may render another's words (ParseFS collisions).
+		if other, dup := seen[m.Subject]; dup {
+			t.Errorf("%s and %s render the same subject %q", loc, other, m.Subject)
+		}
+		seen[m.Subject] = loc
+	}
+	// Each source has its own wording: an invitation is not a password reset.
+	for _, loc := range c.Locales() {
+		subjects := map[string]string{}
+		for _, src := range Sources {
+			m, err := c.Render(loc, src, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if other, dup := subjects[m.Subject]; dup {
+				t.Errorf("%s: %s and %s share the subject %q", loc, src, other, m.Subject)
+			}
+			subjects[m.Subject] = src
+		}
+	}
+}
+
+// testTree is a minimal catalog whose one locale puts every placeholder inside links.
+func testTree(files map[string]string) fstest.MapFS {
+	fsys := fstest.MapFS{
+		LayoutFile: {Data: []byte(`<html lang="{{.Lang}}" dir="{{.Dir}}">{{template "content" .}}<footer>{{template "footer" .}}</footer></html>{{define "code"}}<b>{{.Code}}</b>{{end}}`)},
+	}
+	for _, src := range Sources {
+		fsys["en/"+FileName(src, PartSubject)] = &fstest.MapFile{Data: []byte("Subject {{.AppName}}\n")}
+		fsys["en/"+FileName(src, PartSMS)] = &fstest.MapFile{Data: []byte("{{.Code}} {{.Username}}\n")}
+		fsys["en/"+FileName(src, PartEmail)] = &fstest.MapFile{Data: []byte(`<a href="https://example.com/verify?code={{.Code}}&amp;user={{.Username}}">{{.Link}}</a>{{template "code" .}}<a href="https://example.com/c/{{.Code}}" title="{{.Code}}">x</a>`)}
+	}
+	fsys["en/"+FooterFile] = &fstest.MapFile{Data: []byte("Footer {{.AppName}}")}
+	for name, data := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	return fsys
+}
+
+func TestPlaceholdersSurviveInLinks(t *testing.T) {
+	c, err := New(testTree(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := c.Render("en", "AdminCreateUser", Data{Code: "{####}", Username: "{username}", Link: "{##Click Here##}", AppName: "A&B"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`href="https://example.com/verify?code={####}&amp;user={username}"`,
+		`>{##Click Here##}</a>`,
+		`<b>{####}</b>`,
+		`href="https://example.com/c/{####}"`,
+		`title="{####}"`,
+		`Footer A&amp;B`,
+	} {
+		if !strings.Contains(m.Email, want) {
+			t.Errorf("email lacks %s:\n%s", want, m.Email)
+		}
+	}
+	if strings.Contains(strings.ToLower(m.Email), "%7b") {
+		t.Errorf("a placeholder was URL-escaped:\n%s", m.Email)
+	}
+	if m.Subject != "Subject A&B" || m.SMS != "{####} {username}" {
+		t.Errorf("subject %q, sms %q", m.Subject, m.SMS)
+	}
+}
+
+func TestRenderRefusesOddPlaceholders(t *testing.T) {
+	c, err := New(testTree(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"<b>{####}</b>", "{##\"##}", "None"} {
+		if _, err := c.Render("en", "SignUp", Data{Code: code}); err == nil {
+			t.Errorf("Render accepted code placeholder %q", code)
+		}
+	}
+}
+
+func TestDiscovery(t *testing.T) {
+	fsys := testTree(map[string]string{
+		"pt-br/SignUp.subject.txt":    "not canonical",
+		"_partials/x.html":            "ignored",
+		"klingon!/SignUp.subject.txt": "not a tag",
+		"de/SignUp.subject.txt":       "Betreff",
+	})
+	c, err := New(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c.Locales(), ","); got != "de,en" {
+		t.Errorf("Locales() = %s; want de,en", got)
+	}
+	// de has only a subject: loading it fails with the missing file named, and en still works.
+	err = c.Load("de", "SignUp")
+	var pe *fs.PathError
+	if !errors.As(err, &pe) || pe.Path != path.Join("de", FileName("SignUp", PartSMS)) {
+		t.Errorf("Load(de) = %v; want a missing-file error for de/SignUp.sms.txt", err)
+	}
+	if err := c.Load("en", "SignUp"); err != nil {
+		t.Errorf("Load(en) = %v", err)
+	}
+	if _, err := New(fstest.MapFS{LayoutFile: {}}); err == nil {
+		t.Error("New accepted a tree without locales")
+	}
+}
+
+func TestParseErrorsNameTheFile(t *testing.T) {
+	c, err := New(testTree(map[string]string{
+		"en/SignUp.email.html":         "<p>\n{{if .Name}}unclosed",
+		"en/ResendCode.sms.txt":        "{{.Nope}}",
+		"en/ForgotPassword.email.html": "{{.Missing}}",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Load("en", "SignUp"); err == nil || !strings.Contains(err.Error(), "en/SignUp.email.html:2") {
+		t.Errorf("Load = %v; want the file and line", err)
+	}
+	if _, err := c.Render("en", "ResendCode", Data{Code: "{####}"}); err == nil || !strings.Contains(err.Error(), "en/ResendCode.sms.txt") {
+		t.Errorf("Render = %v; want the file named", err)
+	}
+	if _, err := c.Render("en", "ForgotPassword", Data{Code: "{####}"}); err == nil || !strings.Contains(err.Error(), "en/ForgotPassword.email.html") {
+		t.Errorf("Render = %v; want the file named", err)
+	}
+	if _, err := c.Render("xx", "SignUp", Data{}); err == nil {
+		t.Error("Render accepted an unknown locale")
+	}
+	if _, err := c.Render("en", "PreSignUp", Data{}); err == nil {
+		t.Error("Render accepted an unknown source")
+	}
+}
+
+func TestSourcesSorted(t *testing.T) {
+	// Sources is in Cognito's documentation order, not sorted; this pins its content.
+	got := append([]string(nil), Sources...)
+	sort.Strings(got)
+	want := "AdminCreateUser,Authentication,ForgotPassword,ResendCode,SignUp,UpdateUserAttribute,VerifyUserAttribute"
+	if strings.Join(got, ",") != want {
+		t.Errorf("Sources = %v", Sources)
+	}
+}
