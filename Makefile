@@ -27,7 +27,7 @@ test: lint ## run every offline test: unit, golden, catalog, runtime emulator
 
 .PHONY: lint
 lint: ## gofmt and go vet
-	@bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	@bad=$$(gofmt -l $$(find . -name '*.go' -not -path './node_modules/*' -not -path './cdk.out/*')); \
 	  if [ -n "$$bad" ]; then echo "gofmt would change: $$bad"; exit 1; fi
 	go vet ./...
 

@@ -90,7 +90,7 @@ func TestSanitize(t *testing.T) {
 		{"ليلى", 64, "ليلى"},
 		{"abcdef", 3, "abc"},
 		{"ab cdef", 3, "ab"}, // never ends on the space it had no room to follow
-		{"😀😀😀😀", 5, "😀😀"}, // an emoji is two UTF-16 units
+		{"😀😀😀😀", 5, "😀😀"},    // an emoji is two UTF-16 units
 		{"\u00a0\u200b\u3000", 64, ""},
 		{"", 64, ""},
 	}
