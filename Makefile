@@ -12,6 +12,8 @@ BUILD_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 LAMBDA_DIR := build/lambda
 LOCAL_DIR := build/local
 GO_SOURCES := $(shell find handler templates -type f) go.mod go.sum
+# Not ./...: npm's node_modules holds Go template files that are not part of this module.
+PKGS := ./handler/... ./templates/... ./infra/... ./internal/... ./tools/...
 
 .PHONY: help
 help: ## list the targets
@@ -23,13 +25,13 @@ invoke: $(LOCAL_DIR)/bootstrap ## run the function on EVENT under the Lambda Run
 
 .PHONY: test
 test: lint ## run every offline test: unit, golden, catalog, runtime emulator
-	go test -count=1 ./...
+	go test -count=1 $(PKGS)
 
 .PHONY: lint
 lint: ## gofmt and go vet
 	@bad=$$(gofmt -l $$(find . -name '*.go' -not -path './node_modules/*' -not -path './cdk.out/*')); \
 	  if [ -n "$$bad" ]; then echo "gofmt would change: $$bad"; exit 1; fi
-	go vet ./...
+	go vet $(PKGS)
 
 .PHONY: golden
 golden: ## rewrite handler/testdata/golden after a deliberate template change
@@ -50,6 +52,36 @@ $(LAMBDA_DIR)/bootstrap: $(GO_SOURCES)
 $(LOCAL_DIR)/bootstrap: $(GO_SOURCES)
 	@mkdir -p $(LOCAL_DIR)
 	CGO_ENABLED=0 go build $(BUILD_FLAGS) -o $@ ./handler
+
+# ---- CDK (infra/) -------------------------------------------------------------------------------
+CDK := npx --no-install cdk
+CDK_FLAGS := --no-notices
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CDK_DISABLE_VERSION_CHECK := 1
+export CDK_DISABLE_CLI_TELEMETRY := true
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+.PHONY: lambda-asset
+lambda-asset: $(LAMBDA_DIR)/bootstrap
+
+.PHONY: synth
+synth: node_modules/.package-lock.json $(LAMBDA_DIR)/bootstrap ## synthesize the stack into cdk.out/ (offline) and run cdk-nag
+	AWS_EC2_METADATA_DISABLED=true $(CDK) synth $(CDK_FLAGS) --quiet $(CDK_ARGS)
+	@ls cdk.out/*.template.json
+
+.PHONY: diff
+diff: node_modules/.package-lock.json $(LAMBDA_DIR)/bootstrap ## compare the stack with what is deployed (needs AWS credentials)
+	$(CDK) diff $(CDK_FLAGS) $(CDK_ARGS)
+
+.PHONY: deploy
+deploy: node_modules/.package-lock.json $(LAMBDA_DIR)/bootstrap ## deploy the stack (needs AWS credentials; `cdk bootstrap` once per account/region)
+	$(CDK) deploy $(CDK_FLAGS) $(CDK_ARGS)
+
+.PHONY: destroy
+destroy: node_modules/.package-lock.json ## delete the stack (the user pool and log group are retained)
+	$(CDK) destroy $(CDK_FLAGS) $(CDK_ARGS)
 
 .PHONY: clean
 clean: ## remove build output

@@ -1,0 +1,44 @@
+// Command infra is the CDK app: `cdk synth` / `cdk deploy` run it (see cdk.json) to deploy the
+// CustomMessage trigger and the user pool it serves. Configuration comes from CDK context.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+)
+
+func main() {
+	defer jsii.Close()
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "infra:", err)
+		jsii.Close()
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	app := awscdk.NewApp(nil)
+	cfg, err := LoadConfig(func(key string) any { return app.Node().TryGetContext(jsii.String(key)) })
+	if err != nil {
+		return err
+	}
+	_, err = NewCustomMessageStack(app, cfg.StackName, &CustomMessageStackProps{
+		StackProps: awscdk.StackProps{
+			// Account and region from the CLI's credentials at deploy; synth stays environment-agnostic.
+			Env: &awscdk.Environment{
+				Account: optional(os.Getenv("CDK_DEFAULT_ACCOUNT")),
+				Region:  optional(os.Getenv("CDK_DEFAULT_REGION")),
+			},
+		},
+		Config: cfg,
+	})
+	if err != nil {
+		return err
+	}
+	CheckWithNag(app)
+	app.Synth(nil)
+	return nil
+}

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+)
+
+// FunctionTimeout leaves Cognito's fixed 5-second budget room for a cold start and the network.
+const FunctionTimeout = 3
+
+// CustomMessageStackProps configures NewCustomMessageStack.
+type CustomMessageStackProps struct {
+	awscdk.StackProps
+	Config Config
+}
+
+// CustomMessageStack is the deployed product: the trigger function, its log group and role, and the
+// user pool it is wired into, with an app client.
+type CustomMessageStack struct {
+	awscdk.Stack
+	Function awslambda.Function
+	UserPool awscognito.UserPool
+	Client   awscognito.UserPoolClient
+	LogGroup awslogs.LogGroup
+}
+
+// NewCustomMessageStack builds the stack. It fails, rather than panicking inside jsii, when the
+// built bootstrap is missing: run `make build` first.
+func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomMessageStackProps) (*CustomMessageStack, error) {
+	cfg := props.Config
+	bootstrap := filepath.Join(cfg.AssetDir, "bootstrap")
+	if fi, err := os.Stat(bootstrap); err != nil || fi.IsDir() {
+		return nil, fmt.Errorf("%s not found: run `make build` (or set -c %s=DIR to a folder with the built bootstrap)", bootstrap, KeyAssetDir)
+	}
+	sprops := props.StackProps
+	if sprops.Description == nil {
+		sprops.Description = jsii.String("Localized Cognito custom messages (cognito-custom-message)")
+	}
+	stack := awscdk.NewStack(scope, &id, &sprops)
+	s := &CustomMessageStack{Stack: stack}
+	awscdk.Tags_Of(stack).Add(jsii.String("project"), jsii.String("cognito-custom-message"), nil)
+	awscdk.Tags_Of(stack).Add(jsii.String("stage"), jsii.String(cfg.Stage), nil)
+
+	s.LogGroup = awslogs.NewLogGroup(stack, jsii.String("FunctionLogs"), &awslogs.LogGroupProps{
+		Retention:     retention[cfg.LogRetentionDays],
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+
+	// A role of our own rather than the managed AWSLambdaBasicExecutionRole: that one may create any
+	// log group and write to every one. This one writes to its own group and does nothing else.
+	role := awsiam.NewRole(stack, jsii.String("FunctionRole"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String("cognito-custom-message trigger: writes its own logs, nothing else"),
+	})
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("WriteOwnLogs"),
+		Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
+		Resources: jsii.Strings(*s.LogGroup.LogGroupArn()),
+	}))
+
+	s.Function = awslambda.NewFunction(stack, jsii.String("Function"), &awslambda.FunctionProps{
+		Description:           jsii.String("Cognito CustomMessage trigger: localized email and SMS"),
+		Runtime:               awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture:          awslambda.Architecture_ARM_64(),
+		Handler:               jsii.String("bootstrap"),
+		Code:                  awslambda.Code_FromAsset(jsii.String(cfg.AssetDir), nil),
+		MemorySize:            jsii.Number(128),
+		Timeout:               awscdk.Duration_Seconds(jsii.Number(FunctionTimeout)),
+		LoggingFormat:         awslambda.LoggingFormat_JSON,
+		ApplicationLogLevelV2: awslambda.ApplicationLogLevel_INFO,
+		SystemLogLevelV2:      awslambda.SystemLogLevel_WARN,
+		LogGroup:              s.LogGroup,
+		Role:                  role,
+		Environment: &map[string]*string{
+			"DEFAULT_LOCALE": jsii.String(cfg.DefaultLocale),
+			"APP_NAME":       jsii.String(cfg.AppName),
+		},
+	})
+
+	email := awscognito.UserPoolEmail_WithCognito(nil)
+	if ses := cfg.SES; ses != nil {
+		email = awscognito.UserPoolEmail_WithSES(&awscognito.UserPoolSESOptions{
+			FromEmail:         jsii.String(ses.FromEmail),
+			FromName:          optional(ses.FromName),
+			ReplyTo:           optional(ses.ReplyTo),
+			SesRegion:         optional(ses.Region),
+			SesVerifiedDomain: optional(ses.VerifiedDomain),
+		})
+	}
+	s.UserPool = awscognito.NewUserPool(stack, jsii.String("UserPool"), &awscognito.UserPoolProps{
+		SelfSignUpEnabled: jsii.Bool(true),
+		SignInAliases:     &awscognito.SignInAliases{Email: jsii.Bool(true)},
+		AutoVerify:        &awscognito.AutoVerifiedAttrs{Email: jsii.Bool(true)},
+		// An email change takes effect only once the new address is verified (CustomMessage_UpdateUserAttribute).
+		KeepOriginal: &awscognito.KeepOriginalAttrs{Email: jsii.Bool(true)},
+		StandardAttributes: &awscognito.StandardAttributes{
+			Email:     &awscognito.StandardAttribute{Required: jsii.Bool(true), Mutable: jsii.Bool(true)},
+			Locale:    &awscognito.StandardAttribute{Required: jsii.Bool(false), Mutable: jsii.Bool(true)},
+			GivenName: &awscognito.StandardAttribute{Required: jsii.Bool(false), Mutable: jsii.Bool(true)},
+		},
+		PasswordPolicy: &awscognito.PasswordPolicy{
+			MinLength:            jsii.Number(12),
+			RequireLowercase:     jsii.Bool(true),
+			RequireUppercase:     jsii.Bool(true),
+			RequireDigits:        jsii.Bool(true),
+			RequireSymbols:       jsii.Bool(true),
+			TempPasswordValidity: awscdk.Duration_Days(jsii.Number(7)),
+		},
+		Mfa:                awscognito.Mfa_OPTIONAL,
+		MfaSecondFactor:    &awscognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(false)},
+		AccountRecovery:    awscognito.AccountRecovery_EMAIL_ONLY,
+		DeletionProtection: jsii.Bool(true),
+		RemovalPolicy:      awscdk.RemovalPolicy_RETAIN,
+		Email:              email,
+		LambdaTriggers:     &awscognito.UserPoolTriggers{CustomMessage: s.Function},
+	})
+	cdknag.NagSuppressions_AddResourceSuppressions(s.UserPool, &[]*cdknag.NagPackSuppression{
+		{
+			Id: jsii.String("AwsSolutions-COG2"),
+			Reason: jsii.String("MFA is optional (TOTP) rather than required: whether every user must enrol a second " +
+				"factor is the product owner's decision, and this stack only ships the message trigger's defaults."),
+		},
+		{
+			Id: jsii.String("AwsSolutions-COG8"),
+			Reason: jsii.String("The Plus feature plan (threat protection) is billed per monthly active user; " +
+				"enabling it is a cost decision left to the pool's owner."),
+		},
+	}, jsii.Bool(true))
+
+	s.Client = s.UserPool.AddClient(jsii.String("AppClient"), &awscognito.UserPoolClientOptions{
+		GenerateSecret:             jsii.Bool(false),
+		DisableOAuth:               jsii.Bool(true), // API sign-in; add OAuth flows for a hosted UI deliberately
+		PreventUserExistenceErrors: jsii.Bool(true),
+		AuthFlows:                  &awscognito.AuthFlow{UserSrp: jsii.Bool(true), UserPassword: jsii.Bool(true)},
+	})
+
+	awscdk.NewCfnOutput(stack, jsii.String("UserPoolId"), &awscdk.CfnOutputProps{
+		Value: s.UserPool.UserPoolId(), Description: jsii.String("The user pool whose CustomMessage trigger is the function"),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("UserPoolClientId"), &awscdk.CfnOutputProps{
+		Value: s.Client.UserPoolClientId(), Description: jsii.String("App client (SRP and USER_PASSWORD_AUTH)"),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("FunctionName"), &awscdk.CfnOutputProps{
+		Value: s.Function.FunctionName(), Description: jsii.String("The CustomMessage trigger function"),
+	})
+	return s, nil
+}
+
+// CheckWithNag runs cdk-nag's AwsSolutions rules on everything in scope at synth.
+func CheckWithNag(scope constructs.IConstruct) {
+	awscdk.Aspects_Of(scope).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return jsii.String(s)
+}

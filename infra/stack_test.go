@@ -1,0 +1,270 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// assetDir holds a bootstrap built from this checkout by TestMain, so the tests never depend on a
+// hand-built asset.
+var assetDir string
+
+func TestMain(m *testing.M) {
+	code := func() int {
+		defer jsii.Close() // else every run leaks a temp folder
+		dir, err := os.MkdirTemp("", "infra-asset-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		build := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(dir, "bootstrap"), "../handler")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64")
+		if out, err := build.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "build bootstrap: %v\n%s", err, out)
+			return 1
+		}
+		assetDir = dir
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// synth builds the stack the way main does — context, config, nag — and returns its template.
+func synth(t *testing.T, context map[string]any) (*CustomMessageStack, assertions.Template) {
+	t.Helper()
+	ctx := map[string]any{KeyAssetDir: assetDir}
+	for k, v := range context {
+		ctx[k] = v
+	}
+	app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx})
+	cfg, err := LoadConfig(func(key string) any { return app.Node().TryGetContext(jsii.String(key)) })
+	if err != nil {
+		t.Fatalf("LoadConfig: %v", err)
+	}
+	stack, err := NewCustomMessageStack(app, cfg.StackName, &CustomMessageStackProps{Config: cfg})
+	if err != nil {
+		t.Fatalf("NewCustomMessageStack: %v", err)
+	}
+	CheckWithNag(app)
+	return stack, assertions.Template_FromStack(stack.Stack, nil)
+}
+
+// expect runs an assertions call, which panics on a mismatch, as a test failure.
+func expect(t *testing.T, what string, f func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Errorf("%s: %v", what, r)
+		}
+	}()
+	f()
+}
+
+func resources(tpl assertions.Template, typ string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for id, r := range *tpl.FindResources(jsii.String(typ), nil) {
+		out[id] = *r
+	}
+	return out
+}
+
+func only(t *testing.T, tpl assertions.Template, typ string) (string, map[string]any) {
+	t.Helper()
+	rs := resources(tpl, typ)
+	if len(rs) != 1 {
+		t.Fatalf("%d resources of type %s; want 1", len(rs), typ)
+	}
+	for id, r := range rs {
+		props, _ := r["Properties"].(map[string]any)
+		return id, props
+	}
+	return "", nil
+}
+
+func TestDefaultStack(t *testing.T) {
+	stack, tpl := synth(t, nil)
+	if got := *stack.StackName(); got != "CognitoCustomMessage-dev" {
+		t.Errorf("stack name %q", got)
+	}
+	fnID, _ := only(t, tpl, "AWS::Lambda::Function")
+	poolID, _ := only(t, tpl, "AWS::Cognito::UserPool")
+	logsID, _ := only(t, tpl, "AWS::Logs::LogGroup")
+
+	t.Run("the pool's CustomMessage trigger is the function", func(t *testing.T) {
+		expect(t, "LambdaConfig", func() {
+			tpl.HasResourceProperties(jsii.String("AWS::Cognito::UserPool"), map[string]any{
+				"LambdaConfig": map[string]any{"CustomMessage": map[string]any{"Fn::GetAtt": []any{fnID, "Arn"}}},
+			})
+		})
+	})
+	t.Run("Cognito may invoke it, from this pool only", func(t *testing.T) {
+		tpl.ResourceCountIs(jsii.String("AWS::Lambda::Permission"), jsii.Number(1))
+		expect(t, "permission", func() {
+			tpl.HasResourceProperties(jsii.String("AWS::Lambda::Permission"), map[string]any{
+				"Action":       "lambda:InvokeFunction",
+				"Principal":    "cognito-idp.amazonaws.com",
+				"FunctionName": map[string]any{"Fn::GetAtt": []any{fnID, "Arn"}},
+				"SourceArn":    map[string]any{"Fn::GetAtt": []any{poolID, "Arn"}},
+			})
+		})
+	})
+	t.Run("the function", func(t *testing.T) {
+		expect(t, "function", func() {
+			tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+				"Runtime":       "provided.al2023",
+				"Architectures": []any{"arm64"},
+				"Handler":       "bootstrap",
+				"MemorySize":    128,
+				"Timeout":       FunctionTimeout,
+				"Environment":   map[string]any{"Variables": map[string]any{"DEFAULT_LOCALE": "en", "APP_NAME": "My App"}},
+				"LoggingConfig": map[string]any{"LogFormat": "JSON", "LogGroup": map[string]any{"Ref": logsID}},
+			})
+		})
+		if FunctionTimeout >= 5 {
+			t.Errorf("timeout %ds is not inside Cognito's 5 s", FunctionTimeout)
+		}
+	})
+	t.Run("its own log group, with a retention", func(t *testing.T) {
+		expect(t, "log group", func() {
+			tpl.HasResource(jsii.String("AWS::Logs::LogGroup"), map[string]any{
+				"Properties":     map[string]any{"RetentionInDays": 30},
+				"DeletionPolicy": "Retain",
+			})
+		})
+	})
+	t.Run("the role writes its logs and nothing else", func(t *testing.T) {
+		_, role := only(t, tpl, "AWS::IAM::Role")
+		if _, ok := role["ManagedPolicyArns"]; ok {
+			t.Errorf("role has managed policies: %v", role["ManagedPolicyArns"])
+		}
+		policies := resources(tpl, "AWS::IAM::Policy")
+		if len(policies) != 1 {
+			t.Fatalf("%d IAM policies; want 1", len(policies))
+		}
+		for _, p := range policies {
+			doc := p["Properties"].(map[string]any)["PolicyDocument"].(map[string]any)
+			for _, s := range doc["Statement"].([]any) {
+				st := s.(map[string]any)
+				actions := fmt.Sprint(st["Action"])
+				if strings.Contains(actions, "*") || fmt.Sprint(st["Resource"]) == "*" {
+					t.Errorf("wildcard in statement %v", st)
+				}
+				if actions != "[logs:CreateLogStream logs:PutLogEvents]" {
+					t.Errorf("actions %s; want only log writes", actions)
+				}
+				if fmt.Sprint(st["Resource"]) != fmt.Sprint(map[string]any{"Fn::GetAtt": []any{logsID, "Arn"}}) {
+					t.Errorf("resource %v; want the function's own log group", st["Resource"])
+				}
+			}
+		}
+	})
+	t.Run("the user pool's production defaults", func(t *testing.T) {
+		expect(t, "user pool", func() {
+			tpl.HasResource(jsii.String("AWS::Cognito::UserPool"), map[string]any{
+				"DeletionPolicy": "Retain",
+				"Properties": map[string]any{
+					"UsernameAttributes":     []any{"email"},
+					"AutoVerifiedAttributes": []any{"email"},
+					"DeletionProtection":     "ACTIVE",
+					"AdminCreateUserConfig":  map[string]any{"AllowAdminCreateUserOnly": false},
+					"Policies": map[string]any{"PasswordPolicy": map[string]any{
+						"MinimumLength": 12, "RequireLowercase": true, "RequireUppercase": true,
+						"RequireNumbers": true, "RequireSymbols": true,
+					}},
+					"AccountRecoverySetting": map[string]any{"RecoveryMechanisms": []any{map[string]any{"Name": "verified_email", "Priority": 1}}},
+					"Schema":                 assertions.Match_ArrayWith(&[]any{map[string]any{"Name": "locale", "Mutable": true, "Required": false}}),
+					"EmailConfiguration":     map[string]any{"EmailSendingAccount": "COGNITO_DEFAULT"},
+				},
+			})
+		})
+	})
+	t.Run("an app client", func(t *testing.T) {
+		expect(t, "client", func() {
+			tpl.HasResourceProperties(jsii.String("AWS::Cognito::UserPoolClient"), map[string]any{
+				"UserPoolId":                 map[string]any{"Ref": poolID},
+				"GenerateSecret":             false,
+				"PreventUserExistenceErrors": "ENABLED",
+				"ExplicitAuthFlows":          assertions.Match_ArrayWith(&[]any{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"}),
+			})
+		})
+		// No hosted-UI OAuth flows by default: CDK would otherwise enable the implicit grant with an
+		// example.com callback.
+		_, client := only(t, tpl, "AWS::Cognito::UserPoolClient")
+		for _, k := range []string{"AllowedOAuthFlows", "CallbackURLs"} {
+			if v, ok := client[k]; ok {
+				t.Errorf("client has %s = %v", k, v)
+			}
+		}
+	})
+	t.Run("outputs", func(t *testing.T) {
+		for name, value := range map[string]any{
+			"UserPoolId":   map[string]any{"Ref": poolID},
+			"FunctionName": map[string]any{"Ref": fnID},
+		} {
+			expect(t, name, func() { tpl.HasOutput(jsii.String(name), map[string]any{"Value": value}) })
+		}
+		expect(t, "UserPoolClientId", func() { tpl.HasOutput(jsii.String("UserPoolClientId"), map[string]any{}) })
+	})
+	t.Run("cdk-nag finds nothing unsuppressed", func(t *testing.T) {
+		ann := assertions.Annotations_FromStack(stack.Stack)
+		nag := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
+		for _, e := range *ann.FindError(jsii.String("*"), nag) {
+			t.Errorf("cdk-nag error: %s %v", *e.Id, e.Entry.Data)
+		}
+		for _, w := range *ann.FindWarning(jsii.String("*"), nag) {
+			t.Errorf("cdk-nag warning: %s %v", *w.Id, w.Entry.Data)
+		}
+	})
+}
+
+func TestConfigOverrides(t *testing.T) {
+	stack, tpl := synth(t, map[string]any{
+		KeyStage: "prod", KeyAppName: "Acme Café", KeyDefaultLocale: "de", KeyLogRetentionDays: "90",
+		KeySESFromEmail: "no-reply@acme.example", KeySESFromName: "Acme", KeySESRegion: "eu-west-1",
+	})
+	if got := *stack.StackName(); got != "CognitoCustomMessage-prod" {
+		t.Errorf("stack name %q", got)
+	}
+	expect(t, "environment", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+			"Environment": map[string]any{"Variables": map[string]any{"DEFAULT_LOCALE": "de", "APP_NAME": "Acme Café"}},
+		})
+	})
+	expect(t, "retention", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": 90})
+	})
+	expect(t, "SES", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::Cognito::UserPool"), map[string]any{
+			"EmailConfiguration": map[string]any{
+				"EmailSendingAccount": "DEVELOPER",
+				"From":                "Acme <no-reply@acme.example>",
+				"SourceArn":           assertions.Match_AnyValue(),
+			},
+		})
+	})
+	_, pool := only(t, tpl, "AWS::Cognito::UserPool")
+	if arn := fmt.Sprint(pool["EmailConfiguration"].(map[string]any)["SourceArn"]); !strings.Contains(arn, "eu-west-1") || !strings.Contains(arn, "identity/no-reply@acme.example") {
+		t.Errorf("SES identity %s; want the from-address in eu-west-1", arn)
+	}
+}
+
+func TestMissingAssetFails(t *testing.T) {
+	app := awscdk.NewApp(nil)
+	cfg, err := LoadConfig(func(string) any { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.AssetDir = filepath.Join(t.TempDir(), "nothing")
+	if _, err := NewCustomMessageStack(app, "X", &CustomMessageStackProps{Config: cfg}); err == nil || !strings.Contains(err.Error(), "make build") {
+		t.Errorf("err = %v; want a hint to run make build", err)
+	}
+}
