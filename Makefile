@@ -13,7 +13,7 @@ LAMBDA_DIR := build/lambda
 LOCAL_DIR := build/local
 GO_SOURCES := $(shell find handler templates -type f) go.mod go.sum
 # Not ./...: npm's node_modules holds Go template files that are not part of this module.
-PKGS := ./handler/... ./templates/... ./infra/... ./internal/... ./tools/...
+PKGS := ./handler/... ./templates/... ./infra/... ./internal/... ./tools/... ./e2e/...
 
 .PHONY: help
 help: ## list the targets
@@ -32,6 +32,17 @@ lint: ## gofmt and go vet
 	@bad=$$(gofmt -l $$(find . -name '*.go' -not -path './node_modules/*' -not -path './cdk.out/*')); \
 	  if [ -n "$$bad" ]; then echo "gofmt would change: $$bad"; exit 1; fi
 	go vet $(PKGS)
+	go vet -tags e2e ./e2e/
+
+.PHONY: e2e
+e2e: node_modules/.package-lock.json ## end to end: AWS CLI -> cognito-local -> our bootstrap under the emulator
+	@command -v aws >/dev/null || { echo "e2e needs the AWS CLI (apt-get install awscli)"; exit 1; }
+	go test -tags e2e -count=1 -v ./e2e/ 2>&1 | grep -vE '^\s*(=== (RUN|PAUSE|CONT)|--- PASS: .*/)' ; exit $${PIPESTATUS[0]}
+
+.PHONY: demo
+demo: node_modules/.package-lock.json $(LOCAL_DIR)/bootstrap ## see it work: a local pool sends a German verification email
+	@command -v aws >/dev/null || { echo "demo needs the AWS CLI (apt-get install awscli)"; exit 1; }
+	go run ./tools/demo -bootstrap $(LOCAL_DIR)/bootstrap
 
 .PHONY: golden
 golden: ## rewrite handler/testdata/golden after a deliberate template change
