@@ -13,7 +13,7 @@ LAMBDA_DIR := build/lambda
 LOCAL_DIR := build/local
 GO_SOURCES := $(shell find handler templates -type f) go.mod go.sum
 # Not ./...: npm's node_modules holds Go template files that are not part of this module.
-PKGS := ./handler/... ./templates/... ./infra/... ./internal/... ./tools/... ./e2e/...
+PKGS := ./handler/... ./templates/... ./infra/... ./internal/... ./tools/...
 
 .PHONY: help
 help: ## list the targets
