@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -38,6 +39,7 @@ const (
 type Catalog interface {
 	Locales() []string
 	Render(locale, source string, d templates.Data) (templates.Message, error)
+	Compile(locale, source, appName string, v templates.Variant) (*templates.Compiled, error)
 }
 
 // Handler turns a CustomMessage event into a localized reply. Build it with New.
@@ -47,6 +49,18 @@ type Handler struct {
 	def     string
 	appName string
 	log     *slog.Logger
+
+	compiled sync.Map // compileKey → compileResult
+}
+
+type compileKey struct {
+	locale, source string
+	variant        templates.Variant
+}
+
+type compileResult struct {
+	c   *templates.Compiled
+	err error
 }
 
 // Option configures a Handler.
@@ -182,7 +196,13 @@ func (o Outcome) fallBack(reason string) Outcome {
 }
 
 func (h *Handler) render(locale, source string, d templates.Data, ph templates.Placeholders) (templates.Message, error) {
-	msg, err := h.catalog.Render(locale, source, d)
+	var msg templates.Message
+	var err error
+	if c := h.compile(locale, source, d); c != nil {
+		msg = c.Render(d)
+	} else {
+		msg, err = h.catalog.Render(locale, source, d)
+	}
 	if err == nil {
 		err = templates.Check(msg, ph)
 	}
@@ -190,6 +210,19 @@ func (h *Handler) render(locale, source string, d templates.Data, ph templates.P
 		return templates.Message{}, &renderError{locale: locale, source: source, err: err}
 	}
 	return msg, nil
+}
+
+// compile returns the compiled message set for this locale, source and variant, compiling it on
+// first use; nil when the templates cannot be compiled, and Render is used instead. Either way the
+// result is checked against Cognito's rules before it leaves.
+func (h *Handler) compile(locale, source string, d templates.Data) *templates.Compiled {
+	key := compileKey{locale, source, templates.Variant{Name: d.Name != "", Link: d.Link != "", Username: d.Username != ""}}
+	if r, ok := h.compiled.Load(key); ok {
+		return r.(compileResult).c
+	}
+	c, err := h.catalog.Compile(locale, source, h.appName, key.variant)
+	h.compiled.Store(key, compileResult{c, err})
+	return c
 }
 
 type renderError struct {

@@ -159,6 +159,11 @@ type brokenCatalog struct {
 	panics bool
 }
 
+// Compile refuses, so that every render goes through the broken Render.
+func (b brokenCatalog) Compile(string, string, string, templates.Variant) (*templates.Compiled, error) {
+	return nil, templates.ErrNotCompilable
+}
+
 func (b brokenCatalog) Render(locale, source string, d templates.Data) (templates.Message, error) {
 	if b.panics {
 		panic("template exploded")

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	texttemplate "text/template"
+	"text/template/parse"
 
 	"golang.org/x/text/language"
 )
@@ -91,6 +92,9 @@ type set struct {
 	sms     *texttemplate.Template
 	dir     string
 	err     error
+	// simple reports that the templates use the per-user values only by printing them or testing
+	// them for emptiness, which Compile needs (see simpleUse).
+	simple bool
 }
 
 var (
@@ -224,6 +228,14 @@ func (c *Catalog) parse(s *set, locale, source string) error {
 	}
 	s.email = email
 	s.dir = Direction(language.MustParse(locale))
+	var trees []*parse.Tree
+	for _, t := range append(s.subject.Templates(), s.sms.Templates()...) {
+		trees = append(trees, t.Tree)
+	}
+	for _, t := range email.Templates() {
+		trees = append(trees, t.Tree)
+	}
+	s.simple = simpleUse(trees...)
 	return nil
 }
 
@@ -268,10 +280,20 @@ func (c *Catalog) parseText(locale, file string) (*texttemplate.Template, error)
 // the placeholders afterwards. That is safe because ValidPlaceholder admits no character HTML treats
 // specially, and Render refuses any other.
 const (
-	sentinelCode     = "zqCCMcodeQz"
-	sentinelUsername = "zqCCMuserQz"
-	sentinelLink     = "zqCCMlinkQz"
+	sentinelPrefix   = "zqCCM"
+	sentinelCode     = sentinelPrefix + "codeQz"
+	sentinelUsername = sentinelPrefix + "userQz"
+	sentinelLink     = sentinelPrefix + "linkQz"
+	sentinelName     = sentinelPrefix + "nameQz"
 )
+
+func (s *set) view(locale string, d Data) view {
+	v := view{Data: d, Lang: locale, Dir: s.dir, Align: "left"}
+	if s.dir == "rtl" {
+		v.Align = "right"
+	}
+	return v
+}
 
 // Render executes one locale's templates for a trigger source. The subject and SMS are trimmed of
 // surrounding white space. Render does not check Cognito's rules: call Check on the result.
@@ -285,10 +307,11 @@ func (c *Catalog) Render(locale, source string, d Data) (Message, error) {
 			return Message{}, fmt.Errorf("templates: a placeholder is not of Cognito's shape")
 		}
 	}
-	v := view{Data: d, Lang: locale, Dir: s.dir, Align: "left"}
-	if s.dir == "rtl" {
-		v.Align = "right"
+	// A name can never contain a sentinel, so the swap below can only ever touch the template's own.
+	if strings.Contains(d.Name, sentinelPrefix) {
+		d.Name = strings.ReplaceAll(d.Name, sentinelPrefix, "")
 	}
+	v := s.view(locale, d)
 	var m Message
 	var buf bytes.Buffer
 	if err := s.subject.Execute(&buf, &v); err != nil {
