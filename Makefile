@@ -11,9 +11,15 @@ export APP_NAME DEFAULT_LOCALE
 BUILD_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 LAMBDA_DIR := build/lambda
 LOCAL_DIR := build/local
-GO_SOURCES := $(shell find handler templates -type f) go.mod go.sum
+TEMPLATE_FILES := $(shell find templates -type f)
+GO_SOURCES := $(shell find handler messages -type f) messages/sets_gen.go go.mod go.sum
+# Outside CI, `make test` first regenerates messages/sets_gen.go from templates/; in CI the test
+# that compares it with the templates catches a generated file somebody forgot to commit.
+ifeq ($(CI),)
+TEST_PREREQ := messages/sets_gen.go
+endif
 # Not ./...: npm's node_modules holds Go template files that are not part of this module.
-PKGS := ./handler/... ./templates/... ./infra/... ./internal/... ./tools/...
+PKGS := ./handler/... ./messages/... ./templates/... ./infra/... ./internal/... ./tools/...
 
 .PHONY: help
 help: ## list the targets
@@ -24,7 +30,7 @@ invoke: $(LOCAL_DIR)/bootstrap ## run the function on EVENT under the Lambda Run
 	go run ./tools/invoke -bootstrap $(LOCAL_DIR)/bootstrap -event $(EVENT)
 
 .PHONY: test
-test: lint ## run every offline test: unit, golden, catalog, runtime emulator
+test: $(TEST_PREREQ) lint ## run every offline test: unit, golden, catalog, runtime emulator, CDK stack
 	go test -count=1 $(PKGS)
 
 .PHONY: lint
@@ -44,8 +50,15 @@ demo: node_modules/.package-lock.json $(LOCAL_DIR)/bootstrap ## see it work: a l
 	@command -v aws >/dev/null || { echo "demo needs the AWS CLI (apt-get install awscli)"; exit 1; }
 	go run ./tools/demo -bootstrap $(LOCAL_DIR)/bootstrap
 
+.PHONY: generate
+generate: ## compile templates/ into messages/sets_gen.go (build, invoke, golden and test do it too)
+	go run ./tools/genmessages
+
+messages/sets_gen.go: $(TEMPLATE_FILES) $(wildcard tools/genmessages/*.go)
+	go run ./tools/genmessages
+
 .PHONY: golden
-golden: ## rewrite handler/testdata/golden after a deliberate template change
+golden: messages/sets_gen.go ## rewrite handler/testdata/golden after a deliberate template change
 	go test ./handler -run TestGolden -update
 
 .PHONY: bench

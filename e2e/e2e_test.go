@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"cognito-custom-message/internal/e2e"
+	"cognito-custom-message/messages"
 	"cognito-custom-message/templates"
 )
 
@@ -99,7 +100,7 @@ func (e *env) call(v any, args ...string) e2e.Invocation {
 
 // expectMessage checks that the trigger saw source and answered with exactly what the catalog
 // renders for locale, within Cognito's rules.
-func (e *env) expectMessage(inv e2e.Invocation, source, locale string, data templates.Data) e2e.Response {
+func (e *env) expectMessage(inv e2e.Invocation, source, locale string, data messages.Data) e2e.Response {
 	e.t.Helper()
 	ev, err := inv.Event()
 	if err != nil {
@@ -116,7 +117,7 @@ func (e *env) expectMessage(inv e2e.Invocation, source, locale string, data temp
 		e.t.Fatalf("reply has null messages: %s", inv.Reply)
 	}
 	data.Code, data.AppName = "{####}", appName
-	ph := templates.Placeholders{Code: "{####}"}
+	ph := messages.Placeholders{Code: "{####}"}
 	if source == "AdminCreateUser" {
 		data.Username, ph.Username = "{username}", "{username}"
 	}
@@ -124,11 +125,11 @@ func (e *env) expectMessage(inv e2e.Invocation, source, locale string, data temp
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	got := templates.Message{Subject: *resp.EmailSubject, Email: *resp.EmailMessage, SMS: *resp.SMSMessage}
+	got := messages.Message{Subject: *resp.EmailSubject, Email: *resp.EmailMessage, SMS: *resp.SMSMessage}
 	if got != want {
 		e.t.Errorf("%s reply is not the %s message\ngot subject %q, sms %q\nwant subject %q, sms %q", source, locale, got.Subject, got.SMS, want.Subject, want.SMS)
 	}
-	if err := templates.Check(got, ph); err != nil {
+	if err := messages.Check(got, ph); err != nil {
 		e.t.Errorf("reply breaks Cognito's rules: %v", err)
 	}
 	return resp
@@ -202,7 +203,7 @@ func TestVerificationCodeThroughTheCLI(t *testing.T) {
 	const email = "lena@example.com"
 
 	inv := e.signUp(email, "locale=fr", "Name=given_name,Value=Léna")
-	resp := e.expectMessage(inv, "SignUp", "fr", templates.Data{Name: "Léna"})
+	resp := e.expectMessage(inv, "SignUp", "fr", messages.Data{Name: "Léna"})
 	e.lastDelivery(*resp.EmailSubject)
 	if ev, _ := inv.Event(); ev.Request.ClientMetadata["locale"] != "fr" {
 		t.Errorf("sign-up metadata %v", ev.Request.ClientMetadata)
@@ -219,7 +220,7 @@ func TestVerificationCodeThroughTheCLI(t *testing.T) {
 		if ev.Request.ClientMetadata["locale"] != "de" {
 			t.Errorf("trigger saw metadata %v; want locale=de", ev.Request.ClientMetadata)
 		}
-		resp := e.expectMessage(inv, "VerifyUserAttribute", "de", templates.Data{Name: "Léna"})
+		resp := e.expectMessage(inv, "VerifyUserAttribute", "de", messages.Data{Name: "Léna"})
 		if !strings.HasPrefix(*resp.EmailSubject, "Bestätigen Sie Ihre E-Mail-Adresse") {
 			t.Errorf("subject %q is not German", *resp.EmailSubject)
 		}
@@ -250,7 +251,7 @@ func TestVerificationCodeThroughTheCLI(t *testing.T) {
 		var out codeDelivery
 		inv := e.call(&out, "cognito-idp", "get-user-attribute-verification-code", "--cli-input-json", "file://"+file)
 		e.checkDeliveryDetails(out)
-		resp := e.expectMessage(inv, "VerifyUserAttribute", "de", templates.Data{Name: "Léna"})
+		resp := e.expectMessage(inv, "VerifyUserAttribute", "de", messages.Data{Name: "Léna"})
 		e.lastDelivery(*resp.EmailSubject)
 	})
 
@@ -261,7 +262,7 @@ func TestVerificationCodeThroughTheCLI(t *testing.T) {
 		if ev.Request.ClientMetadata["appName"] != "<script>alert(1)</script>" || ev.Request.ClientMetadata["locale"] != "../../x" {
 			t.Fatalf("the CLI did not pass the hostile metadata through: %v", ev.Request.ClientMetadata)
 		}
-		resp := e.expectMessage(inv, "VerifyUserAttribute", "en", templates.Data{Name: "Léna"})
+		resp := e.expectMessage(inv, "VerifyUserAttribute", "en", messages.Data{Name: "Léna"})
 		all := *resp.EmailSubject + *resp.EmailMessage + *resp.SMSMessage
 		if strings.Contains(all, "script") || strings.Contains(all, "../") {
 			t.Errorf("metadata echoed into the message")
@@ -314,14 +315,14 @@ func TestLocaleAttribute(t *testing.T) {
 	if ev, _ := inv.Event(); len(ev.Request.ClientMetadata) != 0 {
 		t.Fatalf("metadata %v; want none", ev.Request.ClientMetadata)
 	}
-	resp := e.expectMessage(inv, "SignUp", "ja", templates.Data{Name: "山田 太郎"})
+	resp := e.expectMessage(inv, "SignUp", "ja", messages.Data{Name: "山田 太郎"})
 	e.lastDelivery(*resp.EmailSubject)
 
 	token := e.signIn(email)
 	var out codeDelivery
 	inv = e.call(&out, "cognito-idp", "get-user-attribute-verification-code", "--access-token", token, "--attribute-name", "email")
 	e.checkDeliveryDetails(out)
-	resp = e.expectMessage(inv, "VerifyUserAttribute", "ja", templates.Data{Name: "山田 太郎"})
+	resp = e.expectMessage(inv, "VerifyUserAttribute", "ja", messages.Data{Name: "山田 太郎"})
 	if !strings.Contains(*resp.EmailSubject, "メールアドレスの確認") {
 		t.Errorf("subject %q is not Japanese", *resp.EmailSubject)
 	}
@@ -338,7 +339,7 @@ func TestOtherSources(t *testing.T) {
 	t.Run("forgot-password, es", func(t *testing.T) {
 		var out codeDelivery
 		inv := e.call(&out, "cognito-idp", "forgot-password", "--client-id", e.client, "--username", email, "--client-metadata", "locale=es-MX")
-		resp := e.expectMessage(inv, "ForgotPassword", "es", templates.Data{})
+		resp := e.expectMessage(inv, "ForgotPassword", "es", messages.Data{})
 		d := e.lastDelivery(*resp.EmailSubject)
 		e.aws(nil, "cognito-idp", "confirm-forgot-password", "--client-id", e.client, "--username", email,
 			"--confirmation-code", d.Code, "--password", password+"x")
@@ -355,7 +356,7 @@ func TestOtherSources(t *testing.T) {
 		token := e.signIn(email)
 		inv := e.call(nil, "cognito-idp", "update-user-attributes", "--access-token", token,
 			"--user-attributes", "Name=email,Value=lucia.nuova@example.it", "--client-metadata", "locale=it")
-		resp := e.expectMessage(inv, "UpdateUserAttribute", "it", templates.Data{})
+		resp := e.expectMessage(inv, "UpdateUserAttribute", "it", messages.Data{})
 		e.lastDelivery(*resp.EmailSubject)
 	})
 
@@ -364,7 +365,7 @@ func TestOtherSources(t *testing.T) {
 		inv := e.call(nil, "cognito-idp", "admin-create-user", "--user-pool-id", e.poolID, "--username", invitee,
 			"--user-attributes", "Name=email,Value="+invitee, "Name=locale,Value=zh-CN", "Name=name,Value=王芳",
 			"--desired-delivery-mediums", "EMAIL")
-		resp := e.expectMessage(inv, "AdminCreateUser", "zh-Hans", templates.Data{Name: "王芳"})
+		resp := e.expectMessage(inv, "AdminCreateUser", "zh-Hans", messages.Data{Name: "王芳"})
 		d := e.lastDelivery(*resp.EmailSubject)
 		if d.Username == "" || !strings.Contains(d.EmailMessage, d.Username) || strings.Contains(d.EmailMessage, "{username}") {
 			t.Errorf("invitation does not carry the username %q", d.Username)

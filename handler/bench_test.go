@@ -5,7 +5,7 @@ import (
 	"os"
 	"testing"
 
-	"cognito-custom-message/templates"
+	"cognito-custom-message/messages"
 )
 
 // BenchmarkHandle measures the warm path Cognito waits on — locale resolution, render and rule
@@ -13,7 +13,7 @@ import (
 // ≤ 60 allocs/op on this project's machines (`make bench`).
 func BenchmarkHandle(b *testing.B) {
 	h := testHandler(b)
-	for _, src := range templates.Sources {
+	for _, src := range messages.Sources {
 		ev := event(src, map[string]any{
 			"sub": "3c8f1d2e-7a41-4b9e-9f0a-5d6e7b8c9a01", "email": "lena@example.de",
 			"email_verified": "true", "given_name": "Lena", "locale": "de-DE",

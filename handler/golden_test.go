@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"cognito-custom-message/templates"
+	"cognito-custom-message/messages"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden replies in testdata/golden")
@@ -18,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite the golden replies in testdata/
 // testHandler is the configuration the golden files and samples are pinned with.
 func testHandler(t testing.TB, opts ...Option) *Handler {
 	t.Helper()
-	return New(templates.Embedded(), append([]Option{WithAppName("Example"), WithDefaultLocale("en")}, opts...)...)
+	return New(messages.Compiled(), append([]Option{WithAppName("Example"), WithDefaultLocale("en")}, opts...)...)
 }
 
 func sampleEvents(t testing.TB) []string {

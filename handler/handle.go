@@ -6,12 +6,11 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
-	"cognito-custom-message/templates"
+	"cognito-custom-message/messages"
 )
 
 // Bounds on what user data may add to a message. With them, the catalog tests prove that no
@@ -35,11 +34,11 @@ const (
 	FallbackUntouched       = "untouched" // not a CustomMessage source we know: event returned as is
 )
 
-// Catalog is what the handler needs of templates.Catalog; tests substitute a failing one.
+// Catalog renders message sets: messages.Compiled() in the Lambda; tests substitute failing ones
+// and messages.Catalog (which renders the template files directly).
 type Catalog interface {
 	Locales() []string
-	Render(locale, source string, d templates.Data) (templates.Message, error)
-	Compile(locale, source, appName string, v templates.Variant) (*templates.Compiled, error)
+	Render(locale, source string, d messages.Data) (messages.Message, error)
 }
 
 // Handler turns a CustomMessage event into a localized reply. Build it with New.
@@ -49,18 +48,6 @@ type Handler struct {
 	def     string
 	appName string
 	log     *slog.Logger
-
-	compiled sync.Map // compileKey → compileResult
-}
-
-type compileKey struct {
-	locale, source string
-	variant        templates.Variant
-}
-
-type compileResult struct {
-	c   *templates.Compiled
-	err error
 }
 
 // Option configures a Handler.
@@ -93,7 +80,7 @@ func New(catalog Catalog, opts ...Option) *Handler {
 		o.logger = slog.New(slog.DiscardHandler)
 	}
 	h := &Handler{catalog: catalog, log: o.logger}
-	h.appName = templates.Sanitize(o.appName, MaxAppNameUnits)
+	h.appName = messages.Sanitize(o.appName, MaxAppNameUnits)
 	if h.appName == "" {
 		h.appName = DefaultAppName
 	}
@@ -130,24 +117,24 @@ type Outcome struct {
 // Handle is the event → reply logic: pure but for the clock and the context's deadline.
 func (h *Handler) Handle(ctx context.Context, ev *Event) Outcome {
 	source, ok := strings.CutPrefix(ev.TriggerSource, "CustomMessage_")
-	if !ok || !templates.HasSource(source) {
+	if !ok || !messages.HasSource(source) {
 		return Outcome{Fallback: FallbackUntouched, Reason: "unknown trigger source"}
 	}
 	req := &ev.Request
 	o := Outcome{Source: source}
 	o.Resolution = h.locales.Resolve(req.ClientMetadata, attribute(req.UserAttributes, "locale"))
 
-	ph := templates.Placeholders{Code: req.CodeParameter}
+	ph := messages.Placeholders{Code: req.CodeParameter}
 	switch {
-	case !templates.ValidPlaceholder(req.CodeParameter):
+	case !messages.ValidPlaceholder(req.CodeParameter):
 		return o.fallBack("no usable codeParameter")
 	case source == "AdminCreateUser":
-		if !templates.ValidPlaceholder(req.UsernameParameter) {
+		if !messages.ValidPlaceholder(req.UsernameParameter) {
 			return o.fallBack("no usable usernameParameter")
 		}
 		ph.Username = req.UsernameParameter
 	}
-	if templates.ValidPlaceholder(req.LinkParameter) {
+	if messages.ValidPlaceholder(req.LinkParameter) {
 		ph.Link = req.LinkParameter
 	}
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < minBudget {
@@ -158,11 +145,11 @@ func (h *Handler) Handle(ctx context.Context, ev *Event) Outcome {
 	if strings.TrimSpace(name) == "" {
 		name = attribute(req.UserAttributes, "name")
 	}
-	data := templates.Data{
+	data := messages.Data{
 		Code:     ph.Code,
 		Username: ph.Username,
 		Link:     ph.Link,
-		Name:     templates.Sanitize(name, MaxNameUnits),
+		Name:     messages.Sanitize(name, MaxNameUnits),
 		AppName:  h.appName,
 	}
 
@@ -195,34 +182,15 @@ func (o Outcome) fallBack(reason string) Outcome {
 	return o
 }
 
-func (h *Handler) render(locale, source string, d templates.Data, ph templates.Placeholders) (templates.Message, error) {
-	var msg templates.Message
-	var err error
-	if c := h.compile(locale, source, d); c != nil {
-		msg = c.Render(d)
-	} else {
-		msg, err = h.catalog.Render(locale, source, d)
-	}
+func (h *Handler) render(locale, source string, d messages.Data, ph messages.Placeholders) (messages.Message, error) {
+	msg, err := h.catalog.Render(locale, source, d)
 	if err == nil {
-		err = templates.Check(msg, ph)
+		err = messages.Check(msg, ph)
 	}
 	if err != nil {
-		return templates.Message{}, &renderError{locale: locale, source: source, err: err}
+		return messages.Message{}, &renderError{locale: locale, source: source, err: err}
 	}
 	return msg, nil
-}
-
-// compile returns the compiled message set for this locale, source and variant, compiling it on
-// first use; nil when the templates cannot be compiled, and Render is used instead. Either way the
-// result is checked against Cognito's rules before it leaves.
-func (h *Handler) compile(locale, source string, d templates.Data) *templates.Compiled {
-	key := compileKey{locale, source, templates.Variant{Name: d.Name != "", Link: d.Link != "", Username: d.Username != ""}}
-	if r, ok := h.compiled.Load(key); ok {
-		return r.(compileResult).c
-	}
-	c, err := h.catalog.Compile(locale, source, h.appName, key.variant)
-	h.compiled.Store(key, compileResult{c, err})
-	return c
 }
 
 type renderError struct {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"cognito-custom-message/messages"
 	"cognito-custom-message/templates"
 )
 
@@ -31,18 +32,18 @@ func event(source string, attrs map[string]any, metadata map[string]string) *Eve
 }
 
 // checkCustomized fails unless o carries a full message set that passes Cognito's rules.
-func checkCustomized(t *testing.T, o Outcome, source string) templates.Message {
+func checkCustomized(t *testing.T, o Outcome, source string) messages.Message {
 	t.Helper()
 	r := o.Response
 	if r.EmailSubject == nil || r.EmailMessage == nil || r.SMSMessage == nil {
 		t.Fatalf("not customized: fallback %s (%s)", o.Fallback, o.Reason)
 	}
-	m := templates.Message{Subject: *r.EmailSubject, Email: *r.EmailMessage, SMS: *r.SMSMessage}
-	ph := templates.Placeholders{Code: "{####}"}
+	m := messages.Message{Subject: *r.EmailSubject, Email: *r.EmailMessage, SMS: *r.SMSMessage}
+	ph := messages.Placeholders{Code: "{####}"}
 	if source == "AdminCreateUser" {
 		ph.Username = "{username}"
 	}
-	if err := templates.Check(m, ph); err != nil {
+	if err := messages.Check(m, ph); err != nil {
 		t.Fatalf("reply breaks Cognito's rules: %v", err)
 	}
 	return m
@@ -60,8 +61,8 @@ func checkNull(t *testing.T, o Outcome) {
 
 func TestHandleEveryLocaleAndSource(t *testing.T) {
 	h := testHandler(t)
-	for _, loc := range templates.Embedded().Locales() {
-		for _, src := range templates.Sources {
+	for _, loc := range messages.Compiled().Locales() {
+		for _, src := range messages.Sources {
 			t.Run(loc+"/"+src, func(t *testing.T) {
 				o := h.Handle(context.Background(), event(src, map[string]any{"given_name": "Kim"}, map[string]string{"locale": loc}))
 				checkCustomized(t, o, src)
@@ -84,8 +85,8 @@ func TestHandleHostileAttributes(t *testing.T) {
 		"placeholder": "{####}{username}{##Click Here##}{{.Code}}",
 		"invalid":     "\xff\xfe\xfd Eve",
 	}
-	for _, loc := range templates.Embedded().Locales() {
-		for _, src := range templates.Sources {
+	for _, loc := range messages.Compiled().Locales() {
+		for _, src := range messages.Sources {
 			for label, name := range names {
 				t.Run(loc+"/"+src+"/"+label, func(t *testing.T) {
 					o := h.Handle(context.Background(), event(src, map[string]any{"given_name": name}, map[string]string{"locale": loc}))
@@ -142,7 +143,7 @@ func TestDefaultLocaleSetting(t *testing.T) {
 		{"zh-TW", "en", true},
 	} {
 		var logs bytes.Buffer
-		h := New(templates.Embedded(), WithDefaultLocale(c.setting), WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+		h := New(messages.Compiled(), WithDefaultLocale(c.setting), WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
 		if h.DefaultLocale() != c.want {
 			t.Errorf("DEFAULT_LOCALE=%q: default %q; want %q", c.setting, h.DefaultLocale(), c.want)
 		}
@@ -152,23 +153,18 @@ func TestDefaultLocaleSetting(t *testing.T) {
 	}
 }
 
-// brokenCatalog wraps the real one and breaks chosen locales.
+// brokenCatalog wraps the compiled table and breaks chosen locales.
 type brokenCatalog struct {
-	*templates.Catalog
-	broken map[string]func(templates.Message) templates.Message
+	messages.Table
+	broken map[string]func(messages.Message) messages.Message
 	panics bool
 }
 
-// Compile refuses, so that every render goes through the broken Render.
-func (b brokenCatalog) Compile(string, string, string, templates.Variant) (*templates.Compiled, error) {
-	return nil, templates.ErrNotCompilable
-}
-
-func (b brokenCatalog) Render(locale, source string, d templates.Data) (templates.Message, error) {
+func (b brokenCatalog) Render(locale, source string, d messages.Data) (messages.Message, error) {
 	if b.panics {
 		panic("template exploded")
 	}
-	m, err := b.Catalog.Render(locale, source, d)
+	m, err := b.Table.Render(locale, source, d)
 	if f, ok := b.broken[locale]; ok {
 		m = f(m)
 	}
@@ -176,17 +172,17 @@ func (b brokenCatalog) Render(locale, source string, d templates.Data) (template
 }
 
 func TestFallbacks(t *testing.T) {
-	tooLongSMS := func(m templates.Message) templates.Message { m.SMS = strings.Repeat("x", 141) + "{####}"; return m }
-	noCode := func(m templates.Message) templates.Message {
+	tooLongSMS := func(m messages.Message) messages.Message { m.SMS = strings.Repeat("x", 141) + "{####}"; return m }
+	noCode := func(m messages.Message) messages.Message {
 		m.Email = strings.ReplaceAll(m.Email, "{####}", "")
 		return m
 	}
-	nbsp := func(m templates.Message) templates.Message { m.Subject += "\u00a0!"; return m }
+	nbsp := func(m messages.Message) messages.Message { m.Subject += "\u00a0!"; return m }
 	deOnly := map[string]string{"locale": "de"}
 
 	t.Run("broken locale falls back to the default", func(t *testing.T) {
-		for _, breakIt := range []func(templates.Message) templates.Message{tooLongSMS, noCode, nbsp} {
-			h := New(brokenCatalog{Catalog: templates.Embedded(), broken: map[string]func(templates.Message) templates.Message{"de": breakIt}}, WithDefaultLocale("en"))
+		for _, breakIt := range []func(messages.Message) messages.Message{tooLongSMS, noCode, nbsp} {
+			h := New(brokenCatalog{Table: messages.Compiled(), broken: map[string]func(messages.Message) messages.Message{"de": breakIt}}, WithDefaultLocale("en"))
 			o := h.Handle(context.Background(), event("SignUp", nil, deOnly))
 			checkCustomized(t, o, "SignUp")
 			if o.Rendered != "en" || o.Fallback != FallbackDefaultLocale || !strings.HasPrefix(o.Reason, "de/SignUp: ") {
@@ -195,7 +191,7 @@ func TestFallbacks(t *testing.T) {
 		}
 	})
 	t.Run("broken default too: Cognito's template", func(t *testing.T) {
-		b := brokenCatalog{Catalog: templates.Embedded(), broken: map[string]func(templates.Message) templates.Message{"de": tooLongSMS, "en": nbsp}}
+		b := brokenCatalog{Table: messages.Compiled(), broken: map[string]func(messages.Message) messages.Message{"de": tooLongSMS, "en": nbsp}}
 		o := New(b, WithDefaultLocale("en")).Handle(context.Background(), event("SignUp", nil, deOnly))
 		checkNull(t, o)
 		if !strings.Contains(o.Reason, "de/SignUp") || !strings.Contains(o.Reason, "en/SignUp") {
@@ -203,7 +199,7 @@ func TestFallbacks(t *testing.T) {
 		}
 	})
 	t.Run("broken default locale chosen directly", func(t *testing.T) {
-		b := brokenCatalog{Catalog: templates.Embedded(), broken: map[string]func(templates.Message) templates.Message{"en": noCode}}
+		b := brokenCatalog{Table: messages.Compiled(), broken: map[string]func(messages.Message) messages.Message{"en": noCode}}
 		checkNull(t, New(b).Handle(context.Background(), event("SignUp", nil, nil)))
 	})
 	t.Run("missing template file", func(t *testing.T) {
@@ -273,7 +269,7 @@ func TestFallbacks(t *testing.T) {
 
 func TestInvokeRecoversFromPanic(t *testing.T) {
 	var logs bytes.Buffer
-	h := New(brokenCatalog{Catalog: templates.Embedded(), panics: true}, WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+	h := New(brokenCatalog{Table: messages.Compiled(), panics: true}, WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
 	in, err := os.ReadFile("../events/verify-user-attribute-email-de.json")
 	if err != nil {
 		t.Fatal(err)
@@ -392,7 +388,7 @@ func TestInvokeKeepsUnknownFields(t *testing.T) {
 func TestNoMetadataEcho(t *testing.T) {
 	h := testHandler(t)
 	values := []string{"<script>steal()</script>", "Example", "de", "Your account is locked", "{####}", "https://evil.example"}
-	for _, src := range templates.Sources {
+	for _, src := range messages.Sources {
 		md := map[string]string{"locale": "de", "appName": values[0], "app_name": values[1], "message": values[3], "code": values[4], "link": values[5], "subject": "PWNED-SUBJECT"}
 		o := h.Handle(context.Background(), event(src, nil, md))
 		m := checkCustomized(t, o, src)

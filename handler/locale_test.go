@@ -4,11 +4,11 @@ import (
 	"strings"
 	"testing"
 
-	"cognito-custom-message/templates"
+	"cognito-custom-message/messages"
 )
 
 func TestLocalesMatch(t *testing.T) {
-	l := NewLocales(templates.Embedded().Locales(), "en")
+	l := NewLocales(messages.Compiled().Locales(), "en")
 	cases := []struct {
 		in     string
 		want   string // "" = no match
@@ -61,7 +61,7 @@ func TestLocalesMatch(t *testing.T) {
 }
 
 func TestLocalesResolveOrder(t *testing.T) {
-	l := NewLocales(templates.Embedded().Locales(), "es")
+	l := NewLocales(messages.Compiled().Locales(), "es")
 	cases := []struct {
 		name     string
 		metadata map[string]string

@@ -9,12 +9,12 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"cognito-custom-message/templates"
+	"cognito-custom-message/messages"
 )
 
 func main() {
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	h := New(templates.Embedded(),
+	h := New(messages.Compiled(),
 		WithDefaultLocale(os.Getenv("DEFAULT_LOCALE")),
 		WithAppName(os.Getenv("APP_NAME")),
 		WithLogger(logger),

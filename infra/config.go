@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 
+	"cognito-custom-message/messages"
 	"cognito-custom-message/templates"
 )
 
@@ -100,7 +101,7 @@ func LoadConfig(get func(key string) any) (Config, error) {
 	if !stackNameRe.MatchString(c.StackName) {
 		errs = append(errs, fmt.Sprintf("%s %q: a CloudFormation stack name (a letter, then letters, digits and '-')", KeyStackName, c.StackName))
 	}
-	if clean := templates.Sanitize(c.AppName, 32); clean == "" || clean != c.AppName {
+	if clean := messages.Sanitize(c.AppName, 32); clean == "" || clean != c.AppName {
 		errs = append(errs, fmt.Sprintf("%s %q: 1 to 32 characters, no control, format or private-use characters, no braces", KeyAppName, c.AppName))
 	}
 	if !templates.Embedded().HasLocale(c.DefaultLocale) {

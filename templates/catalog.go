@@ -14,19 +14,12 @@ import (
 	"text/template/parse"
 
 	"golang.org/x/text/language"
+
+	"cognito-custom-message/messages"
 )
 
-// Sources are the trigger sources the catalog has wording for: the part of Cognito's triggerSource
-// after "CustomMessage_". Every locale has one subject, email and SMS file per source.
-var Sources = []string{
-	"SignUp",
-	"ResendCode",
-	"ForgotPassword",
-	"UpdateUserAttribute",
-	"VerifyUserAttribute",
-	"AdminCreateUser",
-	"Authentication",
-}
+// Sources are the trigger sources every locale has files for (messages.Sources).
+var Sources = messages.Sources
 
 // File names inside a locale folder. LayoutFile sits at the root and is shared by every locale.
 const (
@@ -35,11 +28,11 @@ const (
 )
 
 // FileName returns the file that holds part of source's message in a locale folder.
-func FileName(source string, part Part) string {
+func FileName(source string, part messages.Part) string {
 	switch part {
-	case PartSubject:
+	case messages.PartSubject:
 		return source + ".subject.txt"
-	case PartSMS:
+	case messages.PartSMS:
 		return source + ".sms.txt"
 	default:
 		return source + ".email.html"
@@ -52,19 +45,9 @@ var embedded embed.FS
 // Files returns the embedded template tree, for tools that lint or preview it.
 func Files() fs.FS { return embedded }
 
-// Data is what a template sees. The placeholders are Cognito's own strings and are written into the
-// message verbatim; Name and AppName must already be sanitized.
-type Data struct {
-	Code     string // the code placeholder, "{####}"; the temporary password for AdminCreateUser
-	Username string // the username placeholder, "{username}"; only for AdminCreateUser
-	Link     string // the link placeholder, "{##Click Here##}", when Cognito sends one
-	Name     string // the user's display name, possibly empty
-	AppName  string // the product name
-}
-
 // view adds what the layout needs about the locale to the caller's data.
 type view struct {
-	Data
+	messages.Data
 	Lang  string
 	Dir   string // "ltr" or "rtl"
 	Align string // "left" or "right", for clients that ignore dir
@@ -95,6 +78,7 @@ type set struct {
 	// simple reports that the templates use the per-user values only by printing them or testing
 	// them for emptiness, which Compile needs (see simpleUse).
 	simple bool
+	tested messages.Variant // the optional values the templates test with {{if}}
 }
 
 var (
@@ -158,14 +142,7 @@ func (c *Catalog) HasLocale(locale string) bool {
 }
 
 // HasSource reports whether the catalog has wording for a trigger source ("SignUp", …).
-func HasSource(source string) bool {
-	for _, s := range Sources {
-		if s == source {
-			return true
-		}
-	}
-	return false
-}
+func HasSource(source string) bool { return messages.HasSource(source) }
 
 // Load parses the templates for one locale and source, once; later calls return the same result.
 func (c *Catalog) Load(locale, source string) error {
@@ -194,10 +171,10 @@ func (c *Catalog) load(locale, source string) (*set, error) {
 
 func (c *Catalog) parse(s *set, locale, source string) error {
 	var err error
-	if s.subject, err = c.parseText(locale, FileName(source, PartSubject)); err != nil {
+	if s.subject, err = c.parseText(locale, FileName(source, messages.PartSubject)); err != nil {
 		return err
 	}
-	if s.sms, err = c.parseText(locale, FileName(source, PartSMS)); err != nil {
+	if s.sms, err = c.parseText(locale, FileName(source, messages.PartSMS)); err != nil {
 		return err
 	}
 	layout, err := c.loadLayout()
@@ -210,7 +187,7 @@ func (c *Catalog) parse(s *set, locale, source string) error {
 	if err != nil {
 		return fmt.Errorf("templates: clone layout: %w", err)
 	}
-	for _, f := range []struct{ name, file string }{{"footer", FooterFile}, {"content", FileName(source, PartEmail)}} {
+	for _, f := range []struct{ name, file string }{{"footer", FooterFile}, {"content", FileName(source, messages.PartEmail)}} {
 		src, err := c.read(locale, f.file)
 		if err != nil {
 			return err
@@ -236,6 +213,7 @@ func (c *Catalog) parse(s *set, locale, source string) error {
 		trees = append(trees, t.Tree)
 	}
 	s.simple = simpleUse(trees...)
+	s.tested = testedFields(trees...)
 	return nil
 }
 
@@ -285,9 +263,10 @@ const (
 	sentinelUsername = sentinelPrefix + "userQz"
 	sentinelLink     = sentinelPrefix + "linkQz"
 	sentinelName     = sentinelPrefix + "nameQz"
+	sentinelApp      = sentinelPrefix + "appQz"
 )
 
-func (s *set) view(locale string, d Data) view {
+func (s *set) view(locale string, d messages.Data) view {
 	v := view{Data: d, Lang: locale, Dir: s.dir, Align: "left"}
 	if s.dir == "rtl" {
 		v.Align = "right"
@@ -297,37 +276,36 @@ func (s *set) view(locale string, d Data) view {
 
 // Render executes one locale's templates for a trigger source. The subject and SMS are trimmed of
 // surrounding white space. Render does not check Cognito's rules: call Check on the result.
-func (c *Catalog) Render(locale, source string, d Data) (Message, error) {
+func (c *Catalog) Render(locale, source string, d messages.Data) (messages.Message, error) {
 	s, err := c.load(locale, source)
 	if err != nil {
-		return Message{}, err
+		return messages.Message{}, err
 	}
 	for _, ph := range []string{d.Code, d.Username, d.Link} {
-		if ph != "" && !ValidPlaceholder(ph) {
-			return Message{}, fmt.Errorf("templates: a placeholder is not of Cognito's shape")
+		if ph != "" && !messages.ValidPlaceholder(ph) {
+			return messages.Message{}, fmt.Errorf("templates: a placeholder is not of Cognito's shape")
 		}
 	}
 	// A name can never contain a sentinel, so the swap below can only ever touch the template's own.
-	if strings.Contains(d.Name, sentinelPrefix) {
-		d.Name = strings.ReplaceAll(d.Name, sentinelPrefix, "")
-	}
+	d.Name = strings.ReplaceAll(d.Name, sentinelPrefix, "")
+	d.AppName = strings.ReplaceAll(d.AppName, sentinelPrefix, "")
 	v := s.view(locale, d)
-	var m Message
+	var m messages.Message
 	var buf bytes.Buffer
 	if err := s.subject.Execute(&buf, &v); err != nil {
-		return Message{}, fmt.Errorf("templates: %w", err)
+		return messages.Message{}, fmt.Errorf("templates: %w", err)
 	}
 	m.Subject = strings.TrimSpace(buf.String())
 	buf.Reset()
 	if err := s.sms.Execute(&buf, &v); err != nil {
-		return Message{}, fmt.Errorf("templates: %w", err)
+		return messages.Message{}, fmt.Errorf("templates: %w", err)
 	}
 	m.SMS = strings.TrimSpace(buf.String())
 	buf.Reset()
 
 	v.Code, v.Username, v.Link = sentinel(d.Code, sentinelCode), sentinel(d.Username, sentinelUsername), sentinel(d.Link, sentinelLink)
 	if err := s.email.Execute(&buf, &v); err != nil {
-		return Message{}, fmt.Errorf("templates: %w", err)
+		return messages.Message{}, fmt.Errorf("templates: %w", err)
 	}
 	email := buf.String()
 	email = replaceSentinel(email, sentinelCode, d.Code)

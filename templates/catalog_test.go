@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"cognito-custom-message/messages"
 	"errors"
 	"io/fs"
 	"path"
@@ -32,7 +33,7 @@ func TestEmbeddedLocales(t *testing.T) {
 func TestCatalogFiles(t *testing.T) {
 	want := map[string]bool{FooterFile: true}
 	for _, s := range Sources {
-		for _, p := range []Part{PartSubject, PartEmail, PartSMS} {
+		for _, p := range []messages.Part{messages.PartSubject, messages.PartEmail, messages.PartSMS} {
 			want[FileName(s, p)] = true
 		}
 	}
@@ -56,16 +57,16 @@ func TestCatalogFiles(t *testing.T) {
 	}
 }
 
-func worstCaseData() map[string]Data {
+func worstCaseData() map[string]messages.Data {
 	long := func(unit string, n int) string { return strings.Repeat(unit, n) }
-	return map[string]Data{
+	return map[string]messages.Data{
 		"plain":         {Name: "Lena", AppName: "Example"},
 		"no name":       {AppName: "Example"},
-		"longest latin": {Name: Sanitize(long("W", 200), maxName), AppName: Sanitize(long("W", 100), maxAppName)},
-		"longest emoji": {Name: Sanitize(long("😀", 200), maxName), AppName: Sanitize(long("😀", 100), maxAppName)},
-		"html":          {Name: Sanitize(long(`<&>"'`, 40), maxName), AppName: Sanitize(long("&<", 40), maxAppName)},
-		"template text": {Name: Sanitize("{{.Code}} {{template \"code\" .}} {####}", maxName), AppName: "{{.Name}}"},
-		"mixed scripts": {Name: Sanitize("ليلى Zoë 山田\u200f\u00a0太郎", maxName), AppName: Sanitize("Ñandú-Café 株式会社 شركة", maxAppName)},
+		"longest latin": {Name: messages.Sanitize(long("W", 200), maxName), AppName: messages.Sanitize(long("W", 100), maxAppName)},
+		"longest emoji": {Name: messages.Sanitize(long("😀", 200), maxName), AppName: messages.Sanitize(long("😀", 100), maxAppName)},
+		"html":          {Name: messages.Sanitize(long(`<&>"'`, 40), maxName), AppName: messages.Sanitize(long("&<", 40), maxAppName)},
+		"template text": {Name: messages.Sanitize("{{.Code}} {{template \"code\" .}} {####}", maxName), AppName: "{{.Name}}"},
+		"mixed scripts": {Name: messages.Sanitize("ليلى Zoë 山田\u200f\u00a0太郎", maxName), AppName: messages.Sanitize("Ñandú-Café 株式会社 شركة", maxAppName)},
 	}
 }
 
@@ -77,7 +78,7 @@ func TestCatalogWorstCase(t *testing.T) {
 		for _, src := range Sources {
 			for name, d := range worstCaseData() {
 				t.Run(loc+"/"+src+"/"+name, func(t *testing.T) {
-					ph := Placeholders{Code: "{####}"}
+					ph := messages.Placeholders{Code: "{####}"}
 					d.Code = ph.Code
 					d.Link = "{##Click Here##}"
 					if src == "AdminCreateUser" {
@@ -88,7 +89,7 @@ func TestCatalogWorstCase(t *testing.T) {
 					if err != nil {
 						t.Fatalf("Render: %v", err)
 					}
-					if err := Check(m, ph); err != nil {
+					if err := messages.Check(m, ph); err != nil {
 						t.Fatalf("Check: %v\nsubject: %s\nsms: %s", err, m.Subject, m.SMS)
 					}
 					if d.Name != "" && !strings.Contains(m.Email, htmlEscape(d.Name)) {
@@ -112,7 +113,7 @@ func htmlEscape(s string) string {
 
 func TestCatalogLocaleAttributes(t *testing.T) {
 	c := Embedded()
-	d := Data{Code: "{####}", Username: "{username}", Name: "Name", AppName: "Example"}
+	d := messages.Data{Code: "{####}", Username: "{username}", Name: "Name", AppName: "Example"}
 	seen := map[string]string{}
 	for _, loc := range c.Locales() {
 		m, err := c.Render(loc, "SignUp", d)
@@ -160,9 +161,9 @@ func testTree(files map[string]string) fstest.MapFS {
 		LayoutFile: {Data: []byte(`<html lang="{{.Lang}}" dir="{{.Dir}}">{{template "content" .}}<footer>{{template "footer" .}}</footer></html>{{define "code"}}<b>{{.Code}}</b>{{end}}`)},
 	}
 	for _, src := range Sources {
-		fsys["en/"+FileName(src, PartSubject)] = &fstest.MapFile{Data: []byte("Subject {{.AppName}}\n")}
-		fsys["en/"+FileName(src, PartSMS)] = &fstest.MapFile{Data: []byte("{{.Code}} {{.Username}}\n")}
-		fsys["en/"+FileName(src, PartEmail)] = &fstest.MapFile{Data: []byte(`<a href="https://example.com/verify?code={{.Code}}&amp;user={{.Username}}">{{.Link}}</a>{{template "code" .}}<a href="https://example.com/c/{{.Code}}" title="{{.Code}}">x</a>`)}
+		fsys["en/"+FileName(src, messages.PartSubject)] = &fstest.MapFile{Data: []byte("Subject {{.AppName}}\n")}
+		fsys["en/"+FileName(src, messages.PartSMS)] = &fstest.MapFile{Data: []byte("{{.Code}} {{.Username}}\n")}
+		fsys["en/"+FileName(src, messages.PartEmail)] = &fstest.MapFile{Data: []byte(`<a href="https://example.com/verify?code={{.Code}}&amp;user={{.Username}}">{{.Link}}</a>{{template "code" .}}<a href="https://example.com/c/{{.Code}}" title="{{.Code}}">x</a>`)}
 	}
 	fsys["en/"+FooterFile] = &fstest.MapFile{Data: []byte("Footer {{.AppName}}")}
 	for name, data := range files {
@@ -176,7 +177,7 @@ func TestPlaceholdersSurviveInLinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := c.Render("en", "AdminCreateUser", Data{Code: "{####}", Username: "{username}", Link: "{##Click Here##}", AppName: "A&B"})
+	m, err := c.Render("en", "AdminCreateUser", messages.Data{Code: "{####}", Username: "{username}", Link: "{##Click Here##}", AppName: "A&B"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +207,7 @@ func TestRenderRefusesOddPlaceholders(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, code := range []string{"<b>{####}</b>", "{##\"##}", "None"} {
-		if _, err := c.Render("en", "SignUp", Data{Code: code}); err == nil {
+		if _, err := c.Render("en", "SignUp", messages.Data{Code: code}); err == nil {
 			t.Errorf("Render accepted code placeholder %q", code)
 		}
 	}
@@ -229,7 +230,7 @@ func TestDiscovery(t *testing.T) {
 	// de has only a subject: loading it fails with the missing file named, and en still works.
 	err = c.Load("de", "SignUp")
 	var pe *fs.PathError
-	if !errors.As(err, &pe) || pe.Path != path.Join("de", FileName("SignUp", PartSMS)) {
+	if !errors.As(err, &pe) || pe.Path != path.Join("de", FileName("SignUp", messages.PartSMS)) {
 		t.Errorf("Load(de) = %v; want a missing-file error for de/SignUp.sms.txt", err)
 	}
 	if err := c.Load("en", "SignUp"); err != nil {
@@ -252,16 +253,16 @@ func TestParseErrorsNameTheFile(t *testing.T) {
 	if err := c.Load("en", "SignUp"); err == nil || !strings.Contains(err.Error(), "en/SignUp.email.html:2") {
 		t.Errorf("Load = %v; want the file and line", err)
 	}
-	if _, err := c.Render("en", "ResendCode", Data{Code: "{####}"}); err == nil || !strings.Contains(err.Error(), "en/ResendCode.sms.txt") {
+	if _, err := c.Render("en", "ResendCode", messages.Data{Code: "{####}"}); err == nil || !strings.Contains(err.Error(), "en/ResendCode.sms.txt") {
 		t.Errorf("Render = %v; want the file named", err)
 	}
-	if _, err := c.Render("en", "ForgotPassword", Data{Code: "{####}"}); err == nil || !strings.Contains(err.Error(), "en/ForgotPassword.email.html") {
+	if _, err := c.Render("en", "ForgotPassword", messages.Data{Code: "{####}"}); err == nil || !strings.Contains(err.Error(), "en/ForgotPassword.email.html") {
 		t.Errorf("Render = %v; want the file named", err)
 	}
-	if _, err := c.Render("xx", "SignUp", Data{}); err == nil {
+	if _, err := c.Render("xx", "SignUp", messages.Data{}); err == nil {
 		t.Error("Render accepted an unknown locale")
 	}
-	if _, err := c.Render("en", "PreSignUp", Data{}); err == nil {
+	if _, err := c.Render("en", "PreSignUp", messages.Data{}); err == nil {
 		t.Error("Render accepted an unknown source")
 	}
 }

@@ -4,56 +4,37 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	htmltemplate "html/template"
+	"sort"
 	"strings"
-	texttemplate "text/template"
 	"text/template/parse"
+
+	"cognito-custom-message/messages"
 )
 
-// Compiled is one locale's message set for one trigger source and product name, rendered once with
-// stand-ins where the per-user values go. Render then only concatenates: no template execution, no
-// reflection, no escaping pass — a handful of allocations instead of a few hundred, on the path
-// Cognito's 5-second budget waits on. Compile proves it renders exactly what Catalog.Render would.
-type Compiled struct {
-	subject, email, sms []segment
-}
-
-type slot uint8
-
-const (
-	literal slot = iota
-	slotCode
-	slotUsername
-	slotLink
-	slotName
-)
-
-type segment struct {
-	text string // for literal
-	slot slot
-}
-
-// Variant says which of the optional values a compiled set is for: templates may test a value for
-// emptiness ({{if .Name}}), so each combination renders differently.
-type Variant struct {
-	Name, Link, Username bool
-}
+// Compiling: the runtime (package messages) never executes a template. For each locale, source
+// and variant, Compile renders the templates once with stand-ins (sentinels) for the per-user values
+// and the product name and cuts the result into literal text and slots. That equals a real render
+// when the templates only print those values or test them for emptiness (simpleUse checks the parse
+// trees) and print them where html/template's escaping is the plain HTML escape (a probe render with
+// every special character checks that).
 
 // ErrNotCompilable means the templates use a per-user value in a way Compile cannot stand in for
-// (in a function call, a comparison, a with/range, or a context html/template escapes differently);
-// Catalog.Render still works for them.
+// (in a function call, a comparison, a with/range, or a context html/template escapes differently).
 var ErrNotCompilable = errors.New("templates: not compilable")
 
-// Compile renders locale's templates for source once, for the given product name and variant.
-func (c *Catalog) Compile(locale, source, appName string, v Variant) (*Compiled, error) {
+// Compile renders locale's templates for source once, for one variant, into a message set.
+func (c *Catalog) Compile(locale, source string, v messages.Variant) (*messages.Set, error) {
 	s, err := c.load(locale, source)
 	if err != nil {
 		return nil, err
 	}
 	if !s.simple {
-		return nil, fmt.Errorf("%w: %s/%s uses a per-user value beyond printing it", ErrNotCompilable, locale, source)
+		return nil, fmt.Errorf("%w: %s/%s uses a per-user value beyond printing it or testing it with {{if}}", ErrNotCompilable, locale, source)
 	}
-	d := Data{Code: sentinelCode, AppName: appName}
+	// A value the templates test gets its stand-in only in the variants where it is present; one
+	// they only print always gets it (absent, its slot is filled with "", as printing "" would be).
+	v = present(s.tested, v)
+	d := messages.Data{Code: sentinelCode, AppName: sentinelApp}
 	if v.Name {
 		d.Name = sentinelName
 	}
@@ -64,63 +45,85 @@ func (c *Catalog) Compile(locale, source, appName string, v Variant) (*Compiled,
 		d.Username = sentinelUsername
 	}
 	vw := s.view(locale, d)
-	var cm Compiled
+	var set messages.Set
 	var buf bytes.Buffer
 	for _, part := range []struct {
-		t interface {
-			Execute(*bytes.Buffer, any) error
-		}
-		dst *[]segment
+		exec func(*bytes.Buffer, any) error
+		dst  *[]messages.Segment
 	}{
-		{textExec{s.subject}, &cm.subject}, {htmlExec{s.email}, &cm.email}, {textExec{s.sms}, &cm.sms},
+		{func(b *bytes.Buffer, d any) error { return s.subject.Execute(b, d) }, &set.Subject},
+		{func(b *bytes.Buffer, d any) error { return s.email.Execute(b, d) }, &set.Email},
+		{func(b *bytes.Buffer, d any) error { return s.sms.Execute(b, d) }, &set.SMS},
 	} {
 		buf.Reset()
-		if err := part.t.Execute(&buf, &vw); err != nil {
+		if err := part.exec(&buf, &vw); err != nil {
 			return nil, fmt.Errorf("templates: %w", err)
 		}
 		*part.dst = split(buf.String())
 	}
-	cm.subject = trim(cm.subject)
-	cm.sms = trim(cm.sms)
+	set.Subject = trim(set.Subject)
+	set.SMS = trim(set.SMS)
 
-	// Prove the stand-ins: with a probe that needs every escape html/template applies in text and
-	// attribute values, the compiled set must equal a real render.
-	probe := Data{Code: "{####}", AppName: appName}
-	if v.Name {
-		probe.Name = `<b class="x">Zoë & 'Al' + Bob</b>`
+	for _, probe := range probes(s.tested, v) {
+		want, err := c.Render(locale, source, probe)
+		if err != nil {
+			return nil, err
+		}
+		if got := set.Render(probe); got != want {
+			return nil, fmt.Errorf("%w: %s/%s renders differently when compiled (a value in a URL, script, style or unquoted attribute?)", ErrNotCompilable, locale, source)
+		}
 	}
-	if v.Link {
-		probe.Link = "{##Click Here##}"
-	}
-	if v.Username {
-		probe.Username = "{username}"
-	}
-	want, err := c.Render(locale, source, probe)
-	if err != nil {
-		return nil, err
-	}
-	if got := cm.Render(probe); got != want {
-		return nil, fmt.Errorf("%w: %s/%s renders differently when compiled", ErrNotCompilable, locale, source)
-	}
-	return &cm, nil
+	return &set, nil
 }
 
-type textExec struct{ t *texttemplate.Template }
+// present turns a variant into the values to stand in for: tested values as the variant says,
+// untested ones always.
+func present(tested, v messages.Variant) messages.Variant {
+	return messages.Variant{
+		Name:     v.Name || !tested.Name,
+		Link:     v.Link || !tested.Link,
+		Username: v.Username || !tested.Username,
+	}
+}
 
-func (e textExec) Execute(b *bytes.Buffer, d any) error { return e.t.Execute(b, d) }
-
-type htmlExec struct{ t *htmltemplate.Template }
-
-func (e htmlExec) Execute(b *bytes.Buffer, d any) error { return e.t.Execute(b, d) }
+// probes are data sets that need every escape html/template applies to text and attribute values,
+// with the untested values present in the first and absent in the second.
+func probes(tested, v messages.Variant) []messages.Data {
+	var out []messages.Data
+	for i, p := range []struct{ name, app string }{
+		{`<b class="x">Zoë & 'Al' + Bob</b>`, `A&B <Co> "Ltd" 'x'+`},
+		{"Lena", "Example"},
+	} {
+		on := v
+		if i == 1 {
+			on = messages.Variant{Name: v.Name && tested.Name, Link: v.Link && tested.Link, Username: v.Username && tested.Username}
+		}
+		d := messages.Data{Code: "{####}", AppName: p.app}
+		if on.Name {
+			d.Name = p.name
+		}
+		if on.Link {
+			d.Link = "{##Click Here##}"
+		}
+		if on.Username {
+			d.Username = "{username}"
+		}
+		out = append(out, d)
+	}
+	return out
+}
 
 var sentinels = []struct {
 	text string
-	slot slot
-}{{sentinelCode, slotCode}, {sentinelUsername, slotUsername}, {sentinelLink, slotLink}, {sentinelName, slotName}}
+	slot messages.Slot
+}{
+	{sentinelCode, messages.SlotCode}, {sentinelUsername, messages.SlotUsername}, {sentinelLink, messages.SlotLink},
+	{sentinelName, messages.SlotName}, {sentinelApp, messages.SlotAppName},
+}
 
 // split cuts rendered text at the sentinels.
-func split(s string) []segment {
-	var out []segment
+func split(s string) []messages.Segment {
+	var out []messages.Segment
 	for s != "" {
 		at, which := -1, 0
 		for i, sn := range sentinels {
@@ -129,74 +132,138 @@ func split(s string) []segment {
 			}
 		}
 		if at < 0 {
-			out = append(out, segment{text: s})
+			out = append(out, messages.Segment{Text: s})
 			break
 		}
 		if at > 0 {
-			out = append(out, segment{text: s[:at]})
+			out = append(out, messages.Segment{Text: s[:at]})
 		}
-		out = append(out, segment{slot: sentinels[which].slot})
+		out = append(out, messages.Segment{Slot: sentinels[which].slot})
 		s = s[at+len(sentinels[which].text):]
 	}
 	return out
 }
 
 // trim drops the white space around a part, as Render does for the subject and SMS.
-func trim(segs []segment) []segment {
-	if len(segs) > 0 && segs[0].slot == literal {
-		segs[0].text = strings.TrimLeft(segs[0].text, " \t\r\n")
+func trim(segs []messages.Segment) []messages.Segment {
+	if len(segs) > 0 && segs[0].Slot == messages.Literal {
+		segs[0].Text = strings.TrimLeft(segs[0].Text, " \t\r\n")
+		if segs[0].Text == "" {
+			segs = segs[1:]
+		}
 	}
-	if n := len(segs); n > 0 && segs[n-1].slot == literal {
-		segs[n-1].text = strings.TrimRight(segs[n-1].text, " \t\r\n")
+	if n := len(segs); n > 0 && segs[n-1].Slot == messages.Literal {
+		segs[n-1].Text = strings.TrimRight(segs[n-1].Text, " \t\r\n")
+		if segs[n-1].Text == "" {
+			segs = segs[:n-1]
+		}
 	}
 	return segs
 }
 
-// htmlEscaper is html/template's escaping for text and quoted attribute values; Compile's probe
-// proves every name slot sits in such a context.
-var htmlEscaper = strings.NewReplacer(`"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
-
-// Render fills the slots. The placeholders must be valid (ValidPlaceholder); Name must be sanitized.
-func (cm *Compiled) Render(d Data) Message {
-	return Message{
-		Subject: fill(cm.subject, d, false),
-		Email:   fill(cm.email, d, true),
-		SMS:     fill(cm.sms, d, false),
+// Tested returns which optional values locale's templates for source test with {{if}}.
+func (c *Catalog) Tested(locale, source string) (messages.Variant, error) {
+	s, err := c.load(locale, source)
+	if err != nil {
+		return messages.Variant{}, err
 	}
+	return s.tested, nil
 }
 
-func fill(segs []segment, d Data, html bool) string {
-	name := d.Name
-	if html && name != "" {
-		name = htmlEscaper.Replace(name)
-	}
-	n := 0
-	for _, sg := range segs {
-		n += len(sg.text)
-	}
-	n += 2 * (len(d.Code) + len(d.Username) + len(d.Link) + len(name))
-	var b strings.Builder
-	b.Grow(n)
-	for _, sg := range segs {
-		switch sg.slot {
-		case literal:
-			b.WriteString(sg.text)
-		case slotCode:
-			b.WriteString(d.Code)
-		case slotUsername:
-			b.WriteString(d.Username)
-		case slotLink:
-			b.WriteString(d.Link)
-		case slotName:
-			b.WriteString(name)
+// Table compiles every locale, source and tested variant, sorted as messages.Table.Lookup needs.
+func (c *Catalog) Table() (messages.Table, error) {
+	var t messages.Table
+	for _, loc := range c.locales {
+		for _, src := range Sources {
+			tested, err := c.Tested(loc, src)
+			if err != nil {
+				return nil, err
+			}
+			for _, v := range variants(tested) {
+				set, err := c.Compile(loc, src, v)
+				if err != nil {
+					return nil, err
+				}
+				t = append(t, messages.Entry{Locale: loc, Source: src, Tested: tested, Variant: v, Set: *set})
+			}
 		}
 	}
-	return b.String()
+	sort.SliceStable(t, func(i, j int) bool {
+		if t[i].Locale != t[j].Locale {
+			return t[i].Locale < t[j].Locale
+		}
+		return t[i].Source < t[j].Source
+	})
+	return t, nil
+}
+
+// variants lists every combination of the tested values.
+func variants(tested messages.Variant) []messages.Variant {
+	out := []messages.Variant{{}}
+	for _, f := range []struct {
+		on  bool
+		set func(*messages.Variant)
+	}{
+		{tested.Name, func(v *messages.Variant) { v.Name = true }},
+		{tested.Link, func(v *messages.Variant) { v.Link = true }},
+		{tested.Username, func(v *messages.Variant) { v.Username = true }},
+	} {
+		if !f.on {
+			continue
+		}
+		for _, v := range out {
+			f.set(&v)
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // dynamic are the fields that change from one user to the next; every other field of the view is
 // fixed for a compiled set.
-var dynamic = map[string]bool{"Code": true, "Username": true, "Link": true, "Name": true}
+var dynamic = map[string]bool{"Code": true, "Username": true, "Link": true, "Name": true, "AppName": true}
+
+// testedFields collects the fields the trees test with a plain {{if .Field}}.
+func testedFields(trees ...*parse.Tree) messages.Variant {
+	var v messages.Variant
+	var walk func(l *parse.ListNode)
+	walk = func(l *parse.ListNode) {
+		if l == nil {
+			return
+		}
+		for _, n := range l.Nodes {
+			switch n := n.(type) {
+			case *parse.IfNode:
+				if plainField(n.Pipe) {
+					switch n.Pipe.Cmds[0].Args[0].(*parse.FieldNode).Ident[0] {
+					case "Name":
+						v.Name = true
+					case "Link":
+						v.Link = true
+					case "Username":
+						v.Username = true
+					}
+				}
+				walk(n.List)
+				walk(n.ElseList)
+			case *parse.WithNode:
+				walk(n.List)
+				walk(n.ElseList)
+			case *parse.RangeNode:
+				walk(n.List)
+				walk(n.ElseList)
+			case *parse.ListNode:
+				walk(n)
+			}
+		}
+	}
+	for _, t := range trees {
+		if t != nil {
+			walk(t.Root)
+		}
+	}
+	return v
+}
 
 // simpleUse reports whether every template uses the per-user fields only as {{.Field}} (printed) or
 // {{if .Field}} (tested for emptiness), and never prints the whole data ({{.}}, {{printf "%v" .}}).

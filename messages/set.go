@@ -1,0 +1,186 @@
+package messages
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Data is what fills a message set: Cognito's placeholders, written verbatim; the user's display
+// name and the product name, already sanitized.
+type Data struct {
+	Code     string // the code placeholder, "{####}"; the temporary password for AdminCreateUser
+	Username string // the username placeholder, "{username}"; only for AdminCreateUser
+	Link     string // the link placeholder, "{##Click Here##}", when Cognito sends one
+	Name     string // the user's display name, possibly empty
+	AppName  string // the product name
+}
+
+// Variant says which optional values are present. Templates may test a value for emptiness
+// ({{if .Name}}), so each combination they test compiles to its own set.
+type Variant struct {
+	Name, Link, Username bool
+}
+
+// VariantOf returns the variant data belongs to.
+func VariantOf(d Data) Variant {
+	return Variant{Name: d.Name != "", Link: d.Link != "", Username: d.Username != ""}
+}
+
+// Slot is a place in a compiled part where a value of Data goes.
+type Slot uint8
+
+// The slots; Literal marks a segment of fixed text.
+const (
+	Literal Slot = iota
+	SlotCode
+	SlotUsername
+	SlotLink
+	SlotName
+	SlotAppName
+)
+
+// Segment is fixed text or a slot.
+type Segment struct {
+	Text string
+	Slot Slot
+}
+
+// Set is one compiled message set: the three parts as segments.
+type Set struct {
+	Subject, Email, SMS []Segment
+}
+
+// Entry is one compiled set in the generated table.
+type Entry struct {
+	Locale, Source string
+	// Tested lists the values the templates test for emptiness; Variant is only about those.
+	Tested, Variant Variant
+	Set             Set
+}
+
+// htmlEscaper is html/template's escaping for text, RCDATA and quoted attribute values, the only
+// contexts the generator lets a name or product name stand in (it proves so with a probe).
+var htmlEscaper = strings.NewReplacer(`"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
+
+// Render fills the slots. The placeholders must be valid (ValidPlaceholder) and Name and AppName
+// sanitized (Sanitize); the HTML email gets them HTML-escaped.
+func (s *Set) Render(d Data) Message {
+	// The subject and SMS are trimmed as the template render trims them: an empty value at an edge
+	// can leave white space there.
+	return Message{
+		Subject: strings.TrimSpace(fill(s.Subject, d.Name, d.AppName, d)),
+		Email:   fill(s.Email, htmlEscape(d.Name), htmlEscape(d.AppName), d),
+		SMS:     strings.TrimSpace(fill(s.SMS, d.Name, d.AppName, d)),
+	}
+}
+
+func htmlEscape(s string) string {
+	if !strings.ContainsAny(s, `"&'+<>`) {
+		return s
+	}
+	return htmlEscaper.Replace(s)
+}
+
+func fill(segs []Segment, name, app string, d Data) string {
+	n := 0
+	for _, sg := range segs {
+		switch sg.Slot {
+		case Literal:
+			n += len(sg.Text)
+		case SlotCode:
+			n += len(d.Code)
+		case SlotUsername:
+			n += len(d.Username)
+		case SlotLink:
+			n += len(d.Link)
+		case SlotName:
+			n += len(name)
+		case SlotAppName:
+			n += len(app)
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, sg := range segs {
+		switch sg.Slot {
+		case Literal:
+			b.WriteString(sg.Text)
+		case SlotCode:
+			b.WriteString(d.Code)
+		case SlotUsername:
+			b.WriteString(d.Username)
+		case SlotLink:
+			b.WriteString(d.Link)
+		case SlotName:
+			b.WriteString(name)
+		case SlotAppName:
+			b.WriteString(app)
+		}
+	}
+	return b.String()
+}
+
+// Sources are the trigger sources there is wording for: the part of Cognito's triggerSource after
+// "CustomMessage_".
+var Sources = []string{
+	"SignUp",
+	"ResendCode",
+	"ForgotPassword",
+	"UpdateUserAttribute",
+	"VerifyUserAttribute",
+	"AdminCreateUser",
+	"Authentication",
+}
+
+// HasSource reports whether source is one of Sources.
+func HasSource(source string) bool {
+	for _, s := range Sources {
+		if s == source {
+			return true
+		}
+	}
+	return false
+}
+
+// Table is a sorted list of compiled sets: the generated one, or one a test builds.
+type Table []Entry
+
+// Compiled is the table generated from templates/ (sets_gen.go).
+func Compiled() Table { return generated }
+
+// Locales returns the locales the table has, sorted.
+func (t Table) Locales() []string {
+	var out []string
+	for _, e := range t {
+		if len(out) == 0 || out[len(out)-1] != e.Locale {
+			out = append(out, e.Locale)
+		}
+	}
+	return out
+}
+
+// Render renders locale's message set for source with d. It does not check Cognito's rules.
+func (t Table) Render(locale, source string, d Data) (Message, error) {
+	s, ok := t.Lookup(locale, source, VariantOf(d))
+	if !ok {
+		return Message{}, fmt.Errorf("messages: no compiled set for %s/%s", locale, source)
+	}
+	return s.Render(d), nil
+}
+
+// Lookup returns the set for a locale, source and variant.
+func (t Table) Lookup(locale, source string, v Variant) (*Set, bool) {
+	i := sort.Search(len(t), func(i int) bool {
+		e := &t[i]
+		return e.Locale > locale || (e.Locale == locale && e.Source >= source)
+	})
+	for ; i < len(t) && t[i].Locale == locale && t[i].Source == source; i++ {
+		e := &t[i]
+		m := Variant{Name: v.Name && e.Tested.Name, Link: v.Link && e.Tested.Link, Username: v.Username && e.Tested.Username}
+		if m == e.Variant {
+			return &e.Set, true
+		}
+	}
+	return nil, false
+}
