@@ -343,6 +343,11 @@ func TestInvokeBadInput(t *testing.T) {
 		{"callerContext wrong", `{"triggerSource":"CustomMessage_Authentication","callerContext":"x","request":{"codeParameter":"{####}"}}`, customized},
 		{"response with None", `{"triggerSource":"CustomMessage_Authentication","request":{"codeParameter":"{####}"},"response":{"smsMessage":"None","emailMessage":"None","emailSubject":"None"}}`, customized},
 		{"extra fields", `{"triggerSource":"CustomMessage_SignUp","newField":{"x":[1]},"request":{"codeParameter":"{####}","futureParameter":"y"}}`, customized},
+		{"deeply nested attribute", `{"triggerSource":"CustomMessage_SignUp","request":{"codeParameter":"{####}","userAttributes":{"given_name":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}}}`, null},
+		{"deeply nested metadata", `{"triggerSource":"CustomMessage_SignUp","request":{"codeParameter":"{####}","clientMetadata":{"locale":` + strings.Repeat(`{"a":`, 500) + `1` + strings.Repeat("}", 500) + `}}}`, customized},
+		{"64 KB attributes", `{"triggerSource":"CustomMessage_SignUp","request":{"codeParameter":"{####}","userAttributes":{"given_name":"` + strings.Repeat("<script>\u202e\u00a0", 4096) + `","name":"` + strings.Repeat("x", 65536) + `"}}}`, customized},
+		{"template syntax in attributes", `{"triggerSource":"CustomMessage_SignUp","request":{"codeParameter":"{####}","userAttributes":{"given_name":"{{.Code}}{{template \"code\" .}}"}}}`, customized},
+		{"control characters and invalid UTF-8", "{\"triggerSource\":\"CustomMessage_SignUp\",\"request\":{\"codeParameter\":\"{####}\",\"userAttributes\":{\"given_name\":\"\\u0000\\u001b[31m\xff\xfe\"}}}", customized},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

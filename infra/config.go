@@ -22,6 +22,7 @@ type Config struct {
 	DefaultLocale    string // DEFAULT_LOCALE: one of the shipped locale folders
 	LogRetentionDays int    // the function's log group retention; one CloudWatch allows
 	AssetDir         string // the folder holding the built bootstrap (`make build`)
+	AlarmTopicArn    string // an existing SNS topic the alarms notify; empty: alarms without actions
 	SES              *SESConfig
 }
 
@@ -43,6 +44,7 @@ const (
 	KeyDefaultLocale     = "defaultLocale"
 	KeyLogRetentionDays  = "logRetentionDays"
 	KeyAssetDir          = "assetDir"
+	KeyAlarmTopicArn     = "alarmTopicArn"
 	KeySESFromEmail      = "sesFromEmail"
 	KeySESFromName       = "sesFromName"
 	KeySESReplyTo        = "sesReplyTo"
@@ -65,6 +67,7 @@ var retention = map[int]awslogs.RetentionDays{
 var (
 	stageRe     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,31}$`)
 	stackNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,127}$`)
+	topicArnRe  = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
 	regionRe    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 	domainRe    = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 )
@@ -112,6 +115,9 @@ func LoadConfig(get func(key string) any) (Config, error) {
 		errs = append(errs, fmt.Sprintf("%s %q: one of CloudWatch's retention periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)", KeyLogRetentionDays, str(KeyLogRetentionDays, "30")))
 	}
 	c.LogRetentionDays = days
+	if c.AlarmTopicArn = str(KeyAlarmTopicArn, ""); c.AlarmTopicArn != "" && !topicArnRe.MatchString(c.AlarmTopicArn) {
+		errs = append(errs, fmt.Sprintf("%s %q: not an SNS topic ARN", KeyAlarmTopicArn, c.AlarmTopicArn))
+	}
 
 	if from := str(KeySESFromEmail, ""); from != "" {
 		ses := &SESConfig{

@@ -57,6 +57,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"empty app name", map[string]any{KeyAppName: ""}, "appName"},
 		{"bad stage", map[string]any{KeyStage: "prod/eu"}, `stage "prod/eu"`},
 		{"wrong type", map[string]any{KeyAppName: []any{"x"}}, "appName: want a string"},
+		{"bad alarm topic", map[string]any{KeyAlarmTopicArn: "ops-alerts"}, `alarmTopicArn "ops-alerts": not an SNS topic ARN`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -6,10 +6,13 @@ import (
 	"path/filepath"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
@@ -32,7 +35,13 @@ type CustomMessageStack struct {
 	UserPool awscognito.UserPool
 	Client   awscognito.UserPoolClient
 	LogGroup awslogs.LogGroup
+	// FallbackAlarm fires when the function leaves messages to Cognito's own template: broken
+	// templates, events without a usable code placeholder, a panic or a deadline too close.
+	FallbackAlarm awscloudwatch.Alarm
 }
+
+// MetricNamespace is where the fallback metrics go; the stack name keeps stages apart.
+func MetricNamespace(stackName string) string { return "CognitoCustomMessage/" + stackName }
 
 // NewCustomMessageStack builds the stack. It fails, rather than panicking inside jsii, when the
 // built bootstrap is missing: run `make build` first.
@@ -86,6 +95,8 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 			"APP_NAME":       jsii.String(cfg.AppName),
 		},
 	})
+
+	s.addFallbackMetrics(stack, cfg)
 
 	email := awscognito.UserPoolEmail_WithCognito(nil)
 	if ses := cfg.SES; ses != nil {
@@ -154,6 +165,55 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 		Value: s.Function.FunctionName(), Description: jsii.String("The CustomMessage trigger function"),
 	})
 	return s, nil
+}
+
+// addFallbackMetrics turns the function's log field "fallback" into CloudWatch metrics (a metric
+// filter reads the JSON log lines, so the function itself stays free of metrics code) and alarms
+// on every fallback to Cognito's template, and on function errors, which should never happen.
+func (s *CustomMessageStack) addFallbackMetrics(stack awscdk.Stack, cfg Config) {
+	ns := jsii.String(MetricNamespace(cfg.StackName))
+	metrics := map[string]awscloudwatch.Metric{}
+	for _, m := range []struct{ name, fallback string }{
+		{"CognitoTemplateFallbacks", "cognito_template"},
+		{"DefaultLocaleFallbacks", "default_locale"},
+	} {
+		f := awslogs.NewMetricFilter(stack, jsii.String(m.name), &awslogs.MetricFilterProps{
+			LogGroup:        s.LogGroup,
+			FilterPattern:   awslogs.FilterPattern_StringValue(jsii.String("$.fallback"), jsii.String("="), jsii.String(m.fallback)),
+			MetricNamespace: ns,
+			MetricName:      jsii.String(m.name),
+			MetricValue:     jsii.String("1"),
+			DefaultValue:    jsii.Number(0),
+			Unit:            awscloudwatch.Unit_COUNT,
+		})
+		metrics[m.name] = f.Metric(&awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: awscdk.Duration_Minutes(jsii.Number(5))})
+	}
+	s.FallbackAlarm = awscloudwatch.NewAlarm(stack, jsii.String("CognitoTemplateFallbackAlarm"), &awscloudwatch.AlarmProps{
+		AlarmDescription: jsii.String("The CustomMessage trigger left messages to Cognito's own template (see fallback_reason in its log): " +
+			"a broken template, an event without a usable code placeholder, a panic or a deadline too close."),
+		Metric:             metrics["CognitoTemplateFallbacks"],
+		Threshold:          jsii.Number(1),
+		EvaluationPeriods:  jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	})
+	errors := awscloudwatch.NewAlarm(stack, jsii.String("FunctionErrorAlarm"), &awscloudwatch.AlarmProps{
+		AlarmDescription:   jsii.String("The CustomMessage trigger returned errors or timed out: Cognito fails the user's request."),
+		Metric:             s.Function.MetricErrors(&awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: awscdk.Duration_Minutes(jsii.Number(5))}),
+		Threshold:          jsii.Number(1),
+		EvaluationPeriods:  jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	})
+	if cfg.AlarmTopicArn != "" {
+		topic := awssns.Topic_FromTopicArn(stack, jsii.String("AlarmTopic"), jsii.String(cfg.AlarmTopicArn))
+		for _, a := range []awscloudwatch.Alarm{s.FallbackAlarm, errors} {
+			a.AddAlarmAction(awscloudwatchactions.NewSnsAction(topic))
+		}
+	}
+	awscdk.NewCfnOutput(stack, jsii.String("FallbackAlarmName"), &awscdk.CfnOutputProps{
+		Value: s.FallbackAlarm.AlarmName(), Description: jsii.String("Alarm on fallbacks to Cognito's own template"),
+	})
 }
 
 // CheckWithNag runs cdk-nag's AwsSolutions rules on everything in scope at synth.

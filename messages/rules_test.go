@@ -115,3 +115,26 @@ func TestValidPlaceholder(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSanitize: whatever goes in, what comes out is accepted by Cognito, fits the bound, and cannot
+// pose as a placeholder.
+func FuzzSanitize(f *testing.F) {
+	for _, s := range []string{"Lena", "  Jean\u00a0Pierre ", "{####}", "\xff\xfe", "😀😀😀", "ليلى\u200f"} {
+		f.Add(s, 8)
+	}
+	f.Fuzz(func(t *testing.T, s string, max int) {
+		if max < 0 || max > 1000 {
+			return
+		}
+		out := Sanitize(s, max)
+		if _, r, bad := FirstRejected(out); bad {
+			t.Fatalf("Sanitize(%q) kept %U", s, r)
+		}
+		if UTF16Len(out) > max {
+			t.Fatalf("Sanitize(%q, %d) is %d units long", s, max, UTF16Len(out))
+		}
+		if strings.ContainsAny(out, "{}") || out != strings.TrimSpace(out) || strings.Contains(out, "  ") {
+			t.Fatalf("Sanitize(%q) = %q", s, out)
+		}
+	})
+}
