@@ -50,6 +50,20 @@ demo: node_modules/.package-lock.json $(LOCAL_DIR)/bootstrap ## see it work: a l
 	@command -v aws >/dev/null || { echo "demo needs the AWS CLI (apt-get install awscli)"; exit 1; }
 	go run ./tools/demo -bootstrap $(LOCAL_DIR)/bootstrap
 
+.PHONY: lint-templates
+lint-templates: ## report on templates/: missing files, parse errors, placeholders, limits, characters, SMS segments
+	go run ./tools/linttemplates -dir templates
+
+# Root installs directly; anyone else through sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: preview
+preview: ## every locale x source as HTML and PNG, with a gallery, in build/preview/ (installs Chromium if needed)
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi droid || { \
+	  echo "installing Debian's chromium and a CJK font (fonts-droid-fallback)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-droid-fallback >/dev/null; }
+	go run ./tools/preview -templates templates -out build/preview
+
 .PHONY: generate
 generate: ## compile templates/ into messages/sets_gen.go (build, invoke, golden and test do it too)
 	go run ./tools/genmessages

@@ -58,16 +58,11 @@ func TestCatalogFiles(t *testing.T) {
 }
 
 func worstCaseData() map[string]messages.Data {
-	long := func(unit string, n int) string { return strings.Repeat(unit, n) }
-	return map[string]messages.Data{
-		"plain":         {Name: "Lena", AppName: "Example"},
-		"no name":       {AppName: "Example"},
-		"longest latin": {Name: messages.Sanitize(long("W", 200), maxName), AppName: messages.Sanitize(long("W", 100), maxAppName)},
-		"longest emoji": {Name: messages.Sanitize(long("😀", 200), maxName), AppName: messages.Sanitize(long("😀", 100), maxAppName)},
-		"html":          {Name: messages.Sanitize(long(`<&>"'`, 40), maxName), AppName: messages.Sanitize(long("&<", 40), maxAppName)},
-		"template text": {Name: messages.Sanitize("{{.Code}} {{template \"code\" .}} {####}", maxName), AppName: "{{.Name}}"},
-		"mixed scripts": {Name: messages.Sanitize("ليلى Zoë 山田\u200f\u00a0太郎", maxName), AppName: messages.Sanitize("Ñandú-Café 株式会社 شركة", maxAppName)},
+	out := map[string]messages.Data{}
+	for _, nd := range WorstCaseData() {
+		out[nd.Name] = nd.Data
 	}
+	return out
 }
 
 // TestCatalogWorstCase renders every locale × source with the longest and most hostile data the

@@ -1,0 +1,421 @@
+package templates
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/unicode/runenames"
+
+	"cognito-custom-message/messages"
+)
+
+// Severity of a lint finding.
+type Severity string
+
+// Severities: an error fails `make lint-templates` and `make test`; a warning is reported only.
+const (
+	Error   Severity = "error"
+	Warning Severity = "warning"
+)
+
+// Finding is one problem in the template tree, placed as precisely as the rule allows.
+type Finding struct {
+	Severity  Severity
+	File      string // relative to the template root
+	Line, Col int    // 1-based; 0 when the rule is about the whole file
+	Rule      string
+	Message   string
+}
+
+func (f Finding) String() string {
+	pos := f.File
+	if f.Line > 0 {
+		pos += ":" + strconv.Itoa(f.Line)
+		if f.Col > 0 {
+			pos += ":" + strconv.Itoa(f.Col)
+		}
+	}
+	return fmt.Sprintf("%s: %s: [%s] %s", pos, f.Severity, f.Rule, f.Message)
+}
+
+// SMSCost is what one locale's SMS for one source costs to send, with sample values in place of
+// the placeholders (Cognito sends the real code and username, not the placeholder).
+type SMSCost struct {
+	Locale, Source string
+	Text           string
+	Chars          int    // characters as the carrier counts them (GSM-7 extension characters twice)
+	Encoding       string // "GSM-7" or "UCS-2"
+	Segments       int
+}
+
+// Report is the outcome of Lint.
+type Report struct {
+	Findings []Finding
+	SMS      []SMSCost
+}
+
+// Errors counts the findings of severity Error.
+func (r Report) Errors() int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity == Error {
+			n++
+		}
+	}
+	return n
+}
+
+// Lint rule names.
+const (
+	LintMissingFile    = "missing-file"
+	LintUnknownFile    = "unknown-file"
+	LintFolderName     = "folder-name"
+	LintParse          = "parse"
+	LintCharacter      = "character"
+	LintRender         = "render"
+	LintPlaceholder    = "placeholder"
+	LintLimit          = "limit"
+	LintEscapedCode    = "escaped-placeholder"
+	LintNotCompilable  = "not-compilable"
+	LintSMSSegments    = "sms-segments"
+	sampleCode         = "493817"
+	sampleUsername     = "lena.schmidt"
+	sampleSMSAppName   = "Example"
+	escapedCodePattern = `(?i)%7b%23%23%23%23%7d`
+)
+
+var escapedCode = regexp.MustCompile(escapedCodePattern)
+
+// Lint checks a template tree the way Cognito and the runtime will use it: every locale × source ×
+// part present and nothing else, templates that parse and compile, only characters Cognito accepts
+// (with line and column), placeholders where Cognito needs them, limits kept with the longest and
+// most hostile data the handler lets through, and what each SMS costs.
+func Lint(fsys fs.FS) Report {
+	var r Report
+	add := func(sev Severity, file string, line, col int, rule, format string, args ...any) {
+		r.Findings = append(r.Findings, Finding{sev, file, line, col, rule, fmt.Sprintf(format, args...)})
+	}
+
+	// The tree: layout at the root, one canonical BCP 47 folder per locale.
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		add(Error, ".", 0, 0, LintMissingFile, "cannot read the template root: %v", err)
+		return r
+	}
+	var locales []string
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case !e.IsDir() && (name == LayoutFile || strings.HasSuffix(name, ".go")):
+		case !e.IsDir():
+			add(Warning, name, 0, 0, LintUnknownFile, "file the catalog never reads (only %s belongs at the root)", LayoutFile)
+		default:
+			tag, err := language.Parse(name)
+			switch {
+			case err == nil && tag.String() == name:
+				locales = append(locales, name)
+			case err == nil:
+				add(Error, name, 0, 0, LintFolderName, "folder is ignored: locale folders use the canonical BCP 47 tag %q", tag.String())
+			default:
+				add(Warning, name, 0, 0, LintFolderName, "folder is ignored: %q is not a BCP 47 tag", name)
+			}
+		}
+	}
+	if _, err := fs.Stat(fsys, LayoutFile); err != nil {
+		add(Error, LayoutFile, 0, 0, LintMissingFile, "the shared layout is missing")
+	}
+	expected := map[string]bool{FooterFile: true}
+	for _, s := range Sources {
+		for _, p := range []messages.Part{messages.PartSubject, messages.PartEmail, messages.PartSMS} {
+			expected[FileName(s, p)] = true
+		}
+	}
+	present := map[string]bool{}
+	for _, loc := range locales {
+		files, _ := fs.ReadDir(fsys, loc)
+		have := map[string]bool{}
+		for _, f := range files {
+			have[f.Name()] = true
+			if !expected[f.Name()] {
+				add(Warning, path.Join(loc, f.Name()), 0, 0, LintUnknownFile, "file the catalog never reads (misspelt source or part?)")
+			}
+		}
+		var missing []string
+		for f := range expected {
+			if !have[f] {
+				missing = append(missing, f)
+			}
+		}
+		sort.Strings(missing)
+		for _, f := range missing {
+			add(Error, path.Join(loc, f), 0, 0, LintMissingFile, "missing: every locale needs a subject, email and SMS for each trigger source and a footer")
+		}
+		for f := range have {
+			present[path.Join(loc, f)] = true
+		}
+	}
+
+	// Characters, in the source files themselves, with line and column.
+	checkChars := func(file string) {
+		b, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			return
+		}
+		line, col := 1, 0
+		for i, ch := range string(b) {
+			col++
+			bad := !messages.Accepted(ch)
+			if ch == utf8.RuneError {
+				if _, size := utf8.DecodeRune(b[i:]); size <= 1 {
+					add(Error, file, line, col, LintCharacter, "invalid UTF-8")
+					continue
+				}
+			}
+			if bad {
+				add(Error, file, line, col, LintCharacter, "%U %s: outside Cognito's accepted characters%s", ch, runeName(ch), charHint(ch))
+			}
+			if ch == '\n' {
+				line, col = line+1, 0
+			}
+		}
+	}
+	checkChars(LayoutFile)
+	var files []string
+	for f := range present {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		checkChars(f)
+	}
+
+	c, err := New(fsys)
+	if err != nil {
+		return r
+	}
+	for _, loc := range c.Locales() {
+		for _, src := range Sources {
+			fileOf := func(p messages.Part) string { return path.Join(loc, FileName(src, p)) }
+			if err := c.Load(loc, src); err != nil {
+				file, line := errorPosition(err)
+				if file == "" {
+					file = path.Join(loc, src)
+				}
+				rule := LintParse
+				var pe *fs.PathError
+				if errors.As(err, &pe) {
+					continue // reported as a missing file above
+				}
+				add(Error, file, line, 0, rule, "%s", stripPosition(err))
+				continue
+			}
+			lintRender(c, loc, src, fileOf, add)
+			if cost, ok := smsCost(c, loc, src); ok {
+				r.SMS = append(r.SMS, cost)
+				if cost.Segments > 1 {
+					add(Warning, fileOf(messages.PartSMS), 0, 0, LintSMSSegments,
+						"%d %s characters: billed as %d SMS segments (one holds %d)", cost.Chars, cost.Encoding, cost.Segments, singleLimit(cost.Encoding))
+				}
+			}
+		}
+	}
+	sort.SliceStable(r.Findings, func(i, j int) bool {
+		a, b := r.Findings[i], r.Findings[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+	return r
+}
+
+// lintRender renders one locale and source with the worst-case data sets and checks every rule.
+func lintRender(c *Catalog, loc, src string, fileOf func(messages.Part) string, add func(Severity, string, int, int, string, string, ...any)) {
+	seen := map[string]bool{} // one finding per file and rule: the first data set that shows it
+	report := func(sev Severity, file, rule, msg string) {
+		if key := file + "\x00" + rule; !seen[key] {
+			seen[key] = true
+			add(sev, file, 0, 0, rule, "%s", msg)
+		}
+	}
+	for _, wc := range WorstCaseData() {
+		d := wc.Data
+		d.Code, d.Link = "{####}", "{##Click Here##}"
+		ph := messages.Placeholders{Code: d.Code}
+		if src == "AdminCreateUser" {
+			d.Username, ph.Username = "{username}", "{username}"
+		}
+		m, err := c.Render(loc, src, d)
+		if err != nil {
+			file, _ := errorPosition(err)
+			if file == "" {
+				file = path.Join(loc, src)
+			}
+			report(Error, file, LintRender, stripPosition(err))
+			return
+		}
+		for part, text := range map[messages.Part]string{messages.PartSubject: m.Subject, messages.PartEmail: m.Email, messages.PartSMS: m.SMS} {
+			if escapedCode.MatchString(text) {
+				report(Error, fileOf(part), LintEscapedCode, "the code placeholder is URL-escaped (%7b%23…), so Cognito never fills it in: write {{.Code}} in the link, not a quoted string")
+			}
+		}
+		if err := messages.Check(m, ph); err != nil {
+			var re *messages.RuleError
+			if !errors.As(err, &re) {
+				report(Error, path.Join(loc, src), LintRender, err.Error())
+				continue
+			}
+			rule := LintLimit
+			switch re.Rule {
+			case messages.RuleCodeMissing, messages.RuleUsernameMissing, messages.RulePlaceholderIn:
+				rule = LintPlaceholder
+			case messages.RuleCharacter:
+				rule = LintCharacter
+			}
+			msg := re.Rule
+			if re.Detail != "" {
+				msg += " (" + re.Detail + ")"
+			}
+			file := fileOf(re.Part)
+			if re.Part == messages.PartEmail && rule == LintCharacter {
+				file = fileOf(re.Part) + " or " + LayoutFile + " or " + path.Join(loc, FooterFile)
+			}
+			report(Error, file, rule, msg+" with "+wc.Name)
+		}
+	}
+	tested, _ := c.Tested(loc, src)
+	for _, v := range variants(tested) {
+		if _, err := c.Compile(loc, src, v); err != nil {
+			report(Error, path.Join(loc, src)+".*", LintNotCompilable, stripPosition(err)+
+				": use .Name, .Link, .Username, .Code and .AppName only as {{.X}} in text or quoted attributes, or in {{if .X}}")
+			return
+		}
+	}
+}
+
+// NamedData is one worst-case data set.
+type NamedData struct {
+	Name string
+	Data messages.Data
+}
+
+// WorstCaseData are the longest and most hostile values the handler lets through (names cut to 64
+// and product names to 32 UTF-16 units, as handler.MaxNameUnits and MaxAppNameUnits).
+func WorstCaseData() []NamedData {
+	long := func(unit string, n int) string { return strings.Repeat(unit, n) }
+	return []NamedData{
+		{"a plain name", messages.Data{Name: "Lena", AppName: "Example"}},
+		{"no name", messages.Data{AppName: "Example"}},
+		{"the longest Latin name and product name", messages.Data{Name: messages.Sanitize(long("W", 200), 64), AppName: messages.Sanitize(long("W", 100), 32)}},
+		{"the longest emoji name and product name", messages.Data{Name: messages.Sanitize(long("😀", 200), 64), AppName: messages.Sanitize(long("😀", 100), 32)}},
+		{"HTML in the name and product name", messages.Data{Name: messages.Sanitize(long(`<&>"'`, 40), 64), AppName: messages.Sanitize(long("&<", 40), 32)}},
+		{"template syntax in the name", messages.Data{Name: messages.Sanitize("{{.Code}} {{template \"code\" .}} {####}", 64), AppName: "{{.Name}}"}},
+		{"mixed scripts", messages.Data{Name: messages.Sanitize("ليلى Zoë 山田\u200f\u00a0太郎", 64), AppName: messages.Sanitize("Ñandú-Café 株式会社 شركة", 32)}},
+	}
+}
+
+func smsCost(c *Catalog, loc, src string) (SMSCost, bool) {
+	d := messages.Data{Code: "{####}", AppName: sampleSMSAppName, Name: "Lena"}
+	if src == "AdminCreateUser" {
+		d.Username = "{username}"
+	}
+	m, err := c.Render(loc, src, d)
+	if err != nil {
+		return SMSCost{}, false
+	}
+	text := strings.NewReplacer("{####}", sampleCode, "{username}", sampleUsername).Replace(m.SMS)
+	chars, enc, segs := SMSSegments(text)
+	return SMSCost{Locale: loc, Source: src, Text: text, Chars: chars, Encoding: enc, Segments: segs}, true
+}
+
+// gsm7 is the GSM 03.38 default alphabet; gsm7Ext its extension table, whose characters take two
+// septets. Written out here because no package we use carries it.
+const (
+	gsm7    = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+	gsm7Ext = "^{}\\[~]|€\f"
+)
+
+// SMSSegments counts an SMS the way carriers bill it: GSM-7 when every character is in the GSM
+// alphabet (160 per message, 153 per part when split), otherwise UCS-2 (70, and 67 per part).
+func SMSSegments(s string) (chars int, encoding string, segments int) {
+	gsm := true
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune(gsm7, r):
+			chars++
+		case strings.ContainsRune(gsm7Ext, r):
+			chars += 2
+		default:
+			gsm = false
+		}
+	}
+	single, part := 160, 153
+	encoding = "GSM-7"
+	if !gsm {
+		chars, single, part, encoding = messages.UTF16Len(s), 70, 67, "UCS-2"
+	}
+	switch {
+	case chars == 0:
+		segments = 0
+	case chars <= single:
+		segments = 1
+	default:
+		segments = (chars + part - 1) / part
+	}
+	return chars, encoding, segments
+}
+
+func singleLimit(encoding string) int {
+	if encoding == "GSM-7" {
+		return 160
+	}
+	return 70
+}
+
+var positionRe = regexp.MustCompile(`template: ([^:]+):(\d+)(:\d+)?:? ?`)
+
+// errorPosition finds "template: FILE:LINE" in a template error.
+func errorPosition(err error) (string, int) {
+	m := positionRe.FindStringSubmatch(err.Error())
+	if m == nil {
+		return "", 0
+	}
+	line, _ := strconv.Atoi(m[2])
+	return m[1], line
+}
+
+func stripPosition(err error) string {
+	s := strings.TrimPrefix(err.Error(), "templates: ")
+	return positionRe.ReplaceAllString(s, "")
+}
+
+func runeName(r rune) string {
+	if n := runenames.Name(r); n != "" {
+		return n
+	}
+	return "(unnamed)"
+}
+
+func charHint(r rune) string {
+	switch r {
+	case '\u00a0', '\u202f', '\u2009', '\u2007':
+		return "; use an ordinary space (French typography's no-break spaces make Cognito reject the message)"
+	case '\u3000':
+		return "; use no space or an ordinary one"
+	case '\u200d', '\u200c', '\u200b', '\ufeff':
+		return "; zero-width characters are rejected: remove it (emoji sequences with ZWJ cannot be used)"
+	case '\u200e', '\u200f', '\u061c', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069':
+		return "; set the direction with dir=\"rtl\" in the markup instead of bidi control characters"
+	case '\u00ad':
+		return "; remove the soft hyphen"
+	}
+	return ""
+}
