@@ -10,6 +10,8 @@ export APP_NAME DEFAULT_LOCALE
 
 BUILD_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 LAMBDA_DIR := build/lambda
+PROVIDER_DIR := build/provider
+PROVIDER_SOURCES := $(shell find provider internal/poolattach -type f) go.mod go.sum
 LOCAL_DIR := build/local
 TEMPLATE_FILES := $(shell find templates -type f)
 GO_SOURCES := $(shell find handler messages -type f) messages/sets_gen.go go.mod go.sum
@@ -19,7 +21,7 @@ ifeq ($(CI),)
 TEST_PREREQ := messages/sets_gen.go
 endif
 # Not ./...: npm's node_modules holds Go template files that are not part of this module.
-PKGS := ./handler/... ./messages/... ./templates/... ./infra/... ./internal/... ./tools/...
+PKGS := ./handler/... ./messages/... ./templates/... ./infra/... ./provider/... ./internal/... ./tools/...
 
 .PHONY: help
 help: ## list the targets
@@ -95,12 +97,17 @@ soak: messages/sets_gen.go ## 10,000 invocations in one process: resident memory
 	go run ./tools/soak -n 10000
 
 .PHONY: build
-build: $(LAMBDA_DIR)/bootstrap ## the deployable bootstrap for linux/arm64 in build/lambda/
-	@ls -l $(LAMBDA_DIR)/bootstrap | awk '{print "bootstrap: " $$5 " bytes"}'
+build: $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap ## the deployable bootstraps for linux/arm64: build/lambda/ (the trigger), build/provider/
+	@ls -l $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap | awk '{print $$9 ": " $$5 " bytes"}'
 
 $(LAMBDA_DIR)/bootstrap: $(GO_SOURCES)
 	@mkdir -p $(LAMBDA_DIR)
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build $(BUILD_FLAGS) -o $@ ./handler
+
+# The custom-resource provider of the existing-pool mode (-c userPoolId=...).
+$(PROVIDER_DIR)/bootstrap: $(PROVIDER_SOURCES)
+	@mkdir -p $(PROVIDER_DIR)
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build $(BUILD_FLAGS) -o $@ ./provider
 
 $(LOCAL_DIR)/bootstrap: $(GO_SOURCES)
 	@mkdir -p $(LOCAL_DIR)
@@ -117,19 +124,19 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 .PHONY: lambda-asset
-lambda-asset: $(LAMBDA_DIR)/bootstrap
+lambda-asset: $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap
 
 .PHONY: synth
-synth: node_modules/.package-lock.json $(LAMBDA_DIR)/bootstrap ## synthesize the stack into cdk.out/ (offline) and run cdk-nag
+synth: node_modules/.package-lock.json lambda-asset ## synthesize the stack into cdk.out/ (offline) and run cdk-nag
 	AWS_EC2_METADATA_DISABLED=true $(CDK) synth $(CDK_FLAGS) --quiet $(CDK_ARGS)
 	@ls cdk.out/*.template.json
 
 .PHONY: diff
-diff: node_modules/.package-lock.json $(LAMBDA_DIR)/bootstrap ## compare the stack with what is deployed (needs AWS credentials)
+diff: node_modules/.package-lock.json lambda-asset ## compare the stack with what is deployed (needs AWS credentials)
 	$(CDK) diff $(CDK_FLAGS) $(CDK_ARGS)
 
 .PHONY: deploy
-deploy: node_modules/.package-lock.json $(LAMBDA_DIR)/bootstrap ## deploy the stack (needs AWS credentials; `cdk bootstrap` once per account/region)
+deploy: node_modules/.package-lock.json lambda-asset ## deploy the stack (needs AWS credentials; `cdk bootstrap` once per account/region)
 	$(CDK) deploy $(CDK_FLAGS) $(CDK_ARGS)
 
 .PHONY: destroy

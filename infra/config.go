@@ -23,7 +23,14 @@ type Config struct {
 	LogRetentionDays int    // the function's log group retention; one CloudWatch allows
 	AssetDir         string // the folder holding the built bootstrap (`make build`)
 	AlarmTopicArn    string // an existing SNS topic the alarms notify; empty: alarms without actions
-	SES              *SESConfig
+	// UserPoolID switches to existing-pool mode: no pool is created; the function is attached to this
+	// pool as its CustomMessage trigger by a custom resource (provider/), and detached on delete.
+	UserPoolID string
+	// ReplaceExistingTrigger lets the attachment replace a CustomMessage trigger that is not ours
+	// (it is restored on delete). Without it, such a pool makes the deployment fail.
+	ReplaceExistingTrigger bool
+	ProviderAssetDir       string // the folder holding the built provider bootstrap (`make build`)
+	SES                    *SESConfig
 }
 
 // SESConfig switches the pool from Cognito's default sender to SES, which the Cognito docs name as
@@ -45,6 +52,9 @@ const (
 	KeyLogRetentionDays  = "logRetentionDays"
 	KeyAssetDir          = "assetDir"
 	KeyAlarmTopicArn     = "alarmTopicArn"
+	KeyUserPoolID        = "userPoolId"
+	KeyReplaceExisting   = "replaceExistingTrigger"
+	KeyProviderAssetDir  = "providerAssetDir"
 	KeySESFromEmail      = "sesFromEmail"
 	KeySESFromName       = "sesFromName"
 	KeySESReplyTo        = "sesReplyTo"
@@ -68,6 +78,7 @@ var (
 	stageRe     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,31}$`)
 	stackNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,127}$`)
 	topicArnRe  = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
+	poolIDRe    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$`)
 	regionRe    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 	domainRe    = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 )
@@ -96,6 +107,22 @@ func LoadConfig(get func(key string) any) (Config, error) {
 		AppName:       str(KeyAppName, "My App"),
 		DefaultLocale: str(KeyDefaultLocale, "en"),
 		AssetDir:      str(KeyAssetDir, "build/lambda"),
+		UserPoolID:    str(KeyUserPoolID, ""),
+
+		ProviderAssetDir: str(KeyProviderAssetDir, "build/provider"),
+	}
+	if c.UserPoolID != "" && (len(c.UserPoolID) > 55 || !poolIDRe.MatchString(c.UserPoolID)) {
+		errs = append(errs, fmt.Sprintf("%s %q: not a user pool ID (want e.g. eu-central-1_AbCdEf123)", KeyUserPoolID, c.UserPoolID))
+	}
+	switch r := str(KeyReplaceExisting, "false"); strings.ToLower(r) {
+	case "true":
+		c.ReplaceExistingTrigger = true
+	case "false", "":
+	default:
+		errs = append(errs, fmt.Sprintf("%s %q: true or false", KeyReplaceExisting, r))
+	}
+	if c.ReplaceExistingTrigger && c.UserPoolID == "" {
+		errs = append(errs, fmt.Sprintf("%s is set but %s is not: it applies to an existing pool", KeyReplaceExisting, KeyUserPoolID))
 	}
 	if !stageRe.MatchString(c.Stage) {
 		errs = append(errs, fmt.Sprintf("%s %q: letters, digits and '-', at most 32", KeyStage, c.Stage))

@@ -12,7 +12,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Stage: "dev", StackName: "CognitoCustomMessage-dev", AppName: "My App", DefaultLocale: "en", LogRetentionDays: 30, AssetDir: "build/lambda"}
+	want := Config{Stage: "dev", StackName: "CognitoCustomMessage-dev", AppName: "My App", DefaultLocale: "en", LogRetentionDays: 30,
+		AssetDir: "build/lambda", ProviderAssetDir: "build/provider"}
 	if c != want {
 		t.Errorf("got %+v; want %+v", c, want)
 	}
@@ -57,6 +58,9 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"empty app name", map[string]any{KeyAppName: ""}, "appName"},
 		{"bad stage", map[string]any{KeyStage: "prod/eu"}, `stage "prod/eu"`},
 		{"wrong type", map[string]any{KeyAppName: []any{"x"}}, "appName: want a string"},
+		{"bad pool ID", map[string]any{KeyUserPoolID: "my-pool"}, `userPoolId "my-pool": not a user pool ID`},
+		{"replace without a pool", map[string]any{KeyReplaceExisting: "true"}, "replaceExistingTrigger is set but userPoolId is not"},
+		{"replace not a boolean", map[string]any{KeyUserPoolID: "eu-west-1_Abc", KeyReplaceExisting: "yes"}, `replaceExistingTrigger "yes": true or false`},
 		{"bad alarm topic", map[string]any{KeyAlarmTopicArn: "ops-alerts"}, `alarmTopicArn "ops-alerts": not an SNS topic ARN`},
 	}
 	for _, c := range cases {

@@ -32,9 +32,11 @@ type CustomMessageStackProps struct {
 type CustomMessageStack struct {
 	awscdk.Stack
 	Function awslambda.Function
-	UserPool awscognito.UserPool
-	Client   awscognito.UserPoolClient
+	UserPool awscognito.UserPool       // nil in existing-pool mode
+	Client   awscognito.UserPoolClient // nil in existing-pool mode
 	LogGroup awslogs.LogGroup
+	// Provider is the custom-resource function that attaches the trigger in existing-pool mode.
+	Provider awslambda.Function
 	// FallbackAlarm fires when the function leaves messages to Cognito's own template: broken
 	// templates, events without a usable code placeholder, a panic or a deadline too close.
 	FallbackAlarm awscloudwatch.Alarm
@@ -97,6 +99,12 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 	})
 
 	s.addFallbackMetrics(stack, cfg)
+	if cfg.UserPoolID != "" {
+		if err := s.attachToExistingPool(stack, cfg); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
 
 	email := awscognito.UserPoolEmail_WithCognito(nil)
 	if ses := cfg.SES; ses != nil {
@@ -165,6 +173,86 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 		Value: s.Function.FunctionName(), Description: jsii.String("The CustomMessage trigger function"),
 	})
 	return s, nil
+}
+
+// attachToExistingPool wires the function into a pool the stack does not own. CDK cannot add a
+// trigger to an imported pool, and UpdateUserPool resets whatever it is not given, so a custom
+// resource backed by provider/ does it: DescribeUserPool, then UpdateUserPool with everything carried
+// over and only CustomMessage changed; on delete, the previous trigger is put back.
+func (s *CustomMessageStack) attachToExistingPool(stack awscdk.Stack, cfg Config) error {
+	bootstrap := filepath.Join(cfg.ProviderAssetDir, "bootstrap")
+	if fi, err := os.Stat(bootstrap); err != nil || fi.IsDir() {
+		return fmt.Errorf("%s not found: run `make build` (or set -c %s=DIR to a folder with the built provider)", bootstrap, KeyProviderAssetDir)
+	}
+	poolArn := stack.FormatArn(&awscdk.ArnComponents{
+		Service: jsii.String("cognito-idp"), Resource: jsii.String("userpool"),
+		ResourceName: jsii.String(cfg.UserPoolID), ArnFormat: awscdk.ArnFormat_SLASH_RESOURCE_NAME,
+	})
+	s.Function.AddPermission(jsii.String("CognitoInvoke"), &awslambda.Permission{
+		Principal:     awsiam.NewServicePrincipal(jsii.String("cognito-idp.amazonaws.com"), nil),
+		Action:        jsii.String("lambda:InvokeFunction"),
+		SourceArn:     poolArn,
+		SourceAccount: stack.Account(),
+	})
+
+	logs := awslogs.NewLogGroup(stack, jsii.String("ProviderLogs"), &awslogs.LogGroupProps{
+		Retention:     retention[cfg.LogRetentionDays],
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+	role := awsiam.NewRole(stack, jsii.String("ProviderRole"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String("cognito-custom-message attachment: reads and updates one user pool, writes its own logs"),
+	})
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("WriteOwnLogs"),
+		Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
+		Resources: jsii.Strings(*logs.LogGroupArn()),
+	}))
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("AttachToOnePool"),
+		Actions:   jsii.Strings("cognito-idp:DescribeUserPool", "cognito-idp:UpdateUserPool"),
+		Resources: jsii.Strings(*poolArn),
+	}))
+	s.Provider = awslambda.NewFunction(stack, jsii.String("Provider"), &awslambda.FunctionProps{
+		Description:   jsii.String("Attaches the CustomMessage trigger to an existing user pool without resetting it"),
+		Runtime:       awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture:  awslambda.Architecture_ARM_64(),
+		Handler:       jsii.String("bootstrap"),
+		Code:          awslambda.Code_FromAsset(jsii.String(cfg.ProviderAssetDir), nil),
+		MemorySize:    jsii.Number(128),
+		Timeout:       awscdk.Duration_Seconds(jsii.Number(60)),
+		LoggingFormat: awslambda.LoggingFormat_JSON,
+		LogGroup:      logs,
+		Role:          role,
+	})
+	replace := "false"
+	if cfg.ReplaceExistingTrigger {
+		replace = "true"
+	}
+	cr := awscdk.NewCustomResource(stack, jsii.String("CustomMessageTrigger"), &awscdk.CustomResourceProps{
+		ServiceToken: s.Provider.FunctionArn(),
+		ResourceType: jsii.String("Custom::CognitoCustomMessageTrigger"),
+		Properties: &map[string]any{
+			"UserPoolId":      cfg.UserPoolID,
+			"FunctionArn":     s.Function.FunctionArn(),
+			"ReplaceExisting": replace,
+		},
+	})
+	// Cognito may invoke the function the moment it is attached.
+	if perm := s.Function.Node().TryFindChild(jsii.String("CognitoInvoke")); perm != nil {
+		cr.Node().AddDependency(perm)
+	}
+	awscdk.NewCfnOutput(stack, jsii.String("UserPoolId"), &awscdk.CfnOutputProps{
+		Value: jsii.String(cfg.UserPoolID), Description: jsii.String("The existing user pool whose CustomMessage trigger is the function"),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("PreviousCustomMessage"), &awscdk.CfnOutputProps{
+		Value:       cr.GetAttString(jsii.String("PreviousCustomMessage")),
+		Description: jsii.String("The CustomMessage trigger the pool had before; restored when the stack is deleted"),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("FunctionName"), &awscdk.CfnOutputProps{
+		Value: s.Function.FunctionName(), Description: jsii.String("The CustomMessage trigger function"),
+	})
+	return nil
 }
 
 // addFallbackMetrics turns the function's log field "fallback" into CloudWatch metrics (a metric

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -13,9 +14,9 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
-// assetDir holds a bootstrap built from this checkout by TestMain, so the tests never depend on a
-// hand-built asset.
-var assetDir string
+// assetDir and providerDir hold bootstraps built from this checkout by TestMain, so the tests never
+// depend on a hand-built asset.
+var assetDir, providerDir string
 
 func TestMain(m *testing.M) {
 	code := func() int {
@@ -26,13 +27,15 @@ func TestMain(m *testing.M) {
 			return 1
 		}
 		defer os.RemoveAll(dir)
-		build := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(dir, "bootstrap"), "../handler")
-		build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64")
-		if out, err := build.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "build bootstrap: %v\n%s", err, out)
-			return 1
+		for _, b := range []struct{ dir, pkg string }{{"handler", "../handler"}, {"provider", "../provider"}} {
+			build := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(dir, b.dir, "bootstrap"), b.pkg)
+			build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64")
+			if out, err := build.CombinedOutput(); err != nil {
+				fmt.Fprintf(os.Stderr, "build %s: %v\n%s", b.pkg, err, out)
+				return 1
+			}
 		}
-		assetDir = dir
+		assetDir, providerDir = filepath.Join(dir, "handler"), filepath.Join(dir, "provider")
 		return m.Run()
 	}()
 	os.Exit(code)
@@ -41,7 +44,7 @@ func TestMain(m *testing.M) {
 // synth builds the stack the way main does — context, config, nag — and returns its template.
 func synth(t *testing.T, context map[string]any) (*CustomMessageStack, assertions.Template) {
 	t.Helper()
-	ctx := map[string]any{KeyAssetDir: assetDir}
+	ctx := map[string]any{KeyAssetDir: assetDir, KeyProviderAssetDir: providerDir}
 	for k, v := range context {
 		ctx[k] = v
 	}
@@ -267,4 +270,100 @@ func TestMissingAssetFails(t *testing.T) {
 	if _, err := NewCustomMessageStack(app, "X", &CustomMessageStackProps{Config: cfg}); err == nil || !strings.Contains(err.Error(), "make build") {
 		t.Errorf("err = %v; want a hint to run make build", err)
 	}
+}
+
+func TestExistingPoolStack(t *testing.T) {
+	const pool = "eu-central-1_AbCdEf123"
+	stack, tpl := synth(t, map[string]any{KeyUserPoolID: pool})
+	tpl.ResourceCountIs(jsii.String("AWS::Cognito::UserPool"), jsii.Number(0))
+	tpl.ResourceCountIs(jsii.String("AWS::Cognito::UserPoolClient"), jsii.Number(0))
+	tpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(2))
+	if stack.UserPool != nil || stack.Provider == nil {
+		t.Fatal("existing-pool mode created a pool or no provider")
+	}
+	poolArn := map[string]any{"Fn::Join": []any{"", []any{
+		"arn:", map[string]any{"Ref": "AWS::Partition"}, ":cognito-idp:", map[string]any{"Ref": "AWS::Region"}, ":",
+		map[string]any{"Ref": "AWS::AccountId"}, ":userpool/" + pool,
+	}}}
+	fnID := ""
+	providerID := ""
+	for id, r := range resources(tpl, "AWS::Lambda::Function") {
+		if strings.HasPrefix(id, "Provider") {
+			providerID = id
+		} else {
+			fnID = id
+		}
+		_ = r
+	}
+	t.Run("the custom resource attaches the function to the pool", func(t *testing.T) {
+		expect(t, "custom resource", func() {
+			tpl.HasResourceProperties(jsii.String("Custom::CognitoCustomMessageTrigger"), map[string]any{
+				"ServiceToken":    map[string]any{"Fn::GetAtt": []any{providerID, "Arn"}},
+				"UserPoolId":      pool,
+				"FunctionArn":     map[string]any{"Fn::GetAtt": []any{fnID, "Arn"}},
+				"ReplaceExisting": "false",
+			})
+		})
+		crs := resources(tpl, "Custom::CognitoCustomMessageTrigger")
+		for _, cr := range crs {
+			if deps := fmt.Sprint(cr["DependsOn"]); !strings.Contains(deps, "CognitoInvoke") {
+				t.Errorf("the attachment does not wait for the invoke permission: DependsOn %s", deps)
+			}
+		}
+	})
+	t.Run("Cognito may invoke the function, from that pool and account only", func(t *testing.T) {
+		expect(t, "permission", func() {
+			tpl.HasResourceProperties(jsii.String("AWS::Lambda::Permission"), map[string]any{
+				"Action":        "lambda:InvokeFunction",
+				"Principal":     "cognito-idp.amazonaws.com",
+				"FunctionName":  map[string]any{"Fn::GetAtt": []any{fnID, "Arn"}},
+				"SourceArn":     poolArn,
+				"SourceAccount": map[string]any{"Ref": "AWS::AccountId"},
+			})
+		})
+	})
+	t.Run("the provider may describe and update that pool, nothing else", func(t *testing.T) {
+		var cognitoStatements int
+		for _, p := range resources(tpl, "AWS::IAM::Policy") {
+			doc := p["Properties"].(map[string]any)["PolicyDocument"].(map[string]any)
+			for _, st := range doc["Statement"].([]any) {
+				st := st.(map[string]any)
+				actions := fmt.Sprint(st["Action"])
+				if strings.Contains(actions, "*") || fmt.Sprint(st["Resource"]) == "*" {
+					t.Errorf("wildcard in %v", st)
+				}
+				if strings.Contains(actions, "cognito-idp") {
+					cognitoStatements++
+					if actions != "[cognito-idp:DescribeUserPool cognito-idp:UpdateUserPool]" {
+						t.Errorf("cognito actions %s", actions)
+					}
+					if !reflect.DeepEqual(st["Resource"], poolArn) {
+						t.Errorf("cognito resource %v; want the pool's ARN", st["Resource"])
+					}
+				}
+			}
+		}
+		if cognitoStatements != 1 {
+			t.Errorf("%d statements grant Cognito actions; want 1", cognitoStatements)
+		}
+	})
+	t.Run("outputs", func(t *testing.T) {
+		expect(t, "UserPoolId", func() { tpl.HasOutput(jsii.String("UserPoolId"), map[string]any{"Value": pool}) })
+		expect(t, "PreviousCustomMessage", func() { tpl.HasOutput(jsii.String("PreviousCustomMessage"), map[string]any{}) })
+	})
+	t.Run("cdk-nag finds nothing unsuppressed", func(t *testing.T) {
+		ann := assertions.Annotations_FromStack(stack.Stack)
+		nag := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
+		for _, e := range *ann.FindError(jsii.String("*"), nag) {
+			t.Errorf("cdk-nag error: %s %v", *e.Id, e.Entry.Data)
+		}
+		for _, w := range *ann.FindWarning(jsii.String("*"), nag) {
+			t.Errorf("cdk-nag warning: %s %v", *w.Id, w.Entry.Data)
+		}
+	})
+
+	_, tpl = synth(t, map[string]any{KeyUserPoolID: pool, KeyReplaceExisting: "true"})
+	expect(t, "replace", func() {
+		tpl.HasResourceProperties(jsii.String("Custom::CognitoCustomMessageTrigger"), map[string]any{"ReplaceExisting": "true"})
+	})
 }
