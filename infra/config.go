@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 
 	"cognito-custom-message/messages"
-	"cognito-custom-message/templates"
 )
 
 // Config is the stack's configuration, read from CDK context: cdk.json holds the defaults and
@@ -134,8 +134,8 @@ func LoadConfig(get func(key string) any) (Config, error) {
 	if clean := messages.Sanitize(c.AppName, 32); clean == "" || clean != c.AppName {
 		errs = append(errs, fmt.Sprintf("%s %q: 1 to 32 characters, no control, format or private-use characters, no braces", KeyAppName, c.AppName))
 	}
-	if !templates.Embedded().HasLocale(c.DefaultLocale) {
-		errs = append(errs, fmt.Sprintf("%s %q: unknown; shipped locales are %s", KeyDefaultLocale, c.DefaultLocale, strings.Join(templates.Embedded().Locales(), ", ")))
+	if !slices.Contains(messages.Compiled().Locales(), c.DefaultLocale) {
+		errs = append(errs, fmt.Sprintf("%s %q: unknown; shipped locales are %s", KeyDefaultLocale, c.DefaultLocale, strings.Join(messages.Compiled().Locales(), ", ")))
 	}
 	days, err := strconv.Atoi(str(KeyLogRetentionDays, "30"))
 	if _, ok := retention[days]; err != nil || !ok {
