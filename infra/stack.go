@@ -62,37 +62,12 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 	awscdk.Tags_Of(stack).Add(jsii.String("project"), jsii.String("cognito-custom-message"), nil)
 	awscdk.Tags_Of(stack).Add(jsii.String("stage"), jsii.String(cfg.Stage), nil)
 
-	s.LogGroup = awslogs.NewLogGroup(stack, jsii.String("FunctionLogs"), &awslogs.LogGroupProps{
-		Retention:     retention[cfg.LogRetentionDays],
-		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
-	})
-
-	// A role of our own rather than the managed AWSLambdaBasicExecutionRole: that one may create any
-	// log group and write to every one. This one writes to its own group and does nothing else.
-	role := awsiam.NewRole(stack, jsii.String("FunctionRole"), &awsiam.RoleProps{
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-		Description: jsii.String("cognito-custom-message trigger: writes its own logs, nothing else"),
-	})
-	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:       jsii.String("WriteOwnLogs"),
-		Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
-		Resources: jsii.Strings(*s.LogGroup.LogGroupArn()),
-	}))
-
-	s.Function = awslambda.NewFunction(stack, jsii.String("Function"), &awslambda.FunctionProps{
-		Description:           jsii.String("Cognito CustomMessage trigger: localized email and SMS"),
-		Runtime:               awslambda.Runtime_PROVIDED_AL2023(),
-		Architecture:          awslambda.Architecture_ARM_64(),
-		Handler:               jsii.String("bootstrap"),
-		Code:                  awslambda.Code_FromAsset(jsii.String(cfg.AssetDir), nil),
-		MemorySize:            jsii.Number(128),
-		Timeout:               awscdk.Duration_Seconds(jsii.Number(FunctionTimeout)),
-		LoggingFormat:         awslambda.LoggingFormat_JSON,
-		ApplicationLogLevelV2: awslambda.ApplicationLogLevel_INFO,
-		SystemLogLevelV2:      awslambda.SystemLogLevel_WARN,
-		LogGroup:              s.LogGroup,
-		Role:                  role,
-		Environment: &map[string]*string{
+	s.Function, s.LogGroup, _ = newGoFunction(stack, "Function", cfg, goFunctionProps{
+		assetDir:        cfg.AssetDir,
+		description:     "Cognito CustomMessage trigger: localized email and SMS",
+		roleDescription: "cognito-custom-message trigger: writes its own logs, nothing else",
+		timeout:         FunctionTimeout,
+		environment: &map[string]*string{
 			"DEFAULT_LOCALE": jsii.String(cfg.DefaultLocale),
 			"APP_NAME":       jsii.String(cfg.AppName),
 		},
@@ -195,36 +170,18 @@ func (s *CustomMessageStack) attachToExistingPool(stack awscdk.Stack, cfg Config
 		SourceAccount: stack.Account(),
 	})
 
-	logs := awslogs.NewLogGroup(stack, jsii.String("ProviderLogs"), &awslogs.LogGroupProps{
-		Retention:     retention[cfg.LogRetentionDays],
-		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	var role awsiam.Role
+	s.Provider, _, role = newGoFunction(stack, "Provider", cfg, goFunctionProps{
+		assetDir:        cfg.ProviderAssetDir,
+		description:     "Attaches the CustomMessage trigger to an existing user pool without resetting it",
+		roleDescription: "cognito-custom-message attachment: reads and updates one user pool, writes its own logs",
+		timeout:         60,
 	})
-	role := awsiam.NewRole(stack, jsii.String("ProviderRole"), &awsiam.RoleProps{
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-		Description: jsii.String("cognito-custom-message attachment: reads and updates one user pool, writes its own logs"),
-	})
-	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:       jsii.String("WriteOwnLogs"),
-		Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
-		Resources: jsii.Strings(*logs.LogGroupArn()),
-	}))
 	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:       jsii.String("AttachToOnePool"),
 		Actions:   jsii.Strings("cognito-idp:DescribeUserPool", "cognito-idp:UpdateUserPool"),
 		Resources: jsii.Strings(*poolArn),
 	}))
-	s.Provider = awslambda.NewFunction(stack, jsii.String("Provider"), &awslambda.FunctionProps{
-		Description:   jsii.String("Attaches the CustomMessage trigger to an existing user pool without resetting it"),
-		Runtime:       awslambda.Runtime_PROVIDED_AL2023(),
-		Architecture:  awslambda.Architecture_ARM_64(),
-		Handler:       jsii.String("bootstrap"),
-		Code:          awslambda.Code_FromAsset(jsii.String(cfg.ProviderAssetDir), nil),
-		MemorySize:    jsii.Number(128),
-		Timeout:       awscdk.Duration_Seconds(jsii.Number(60)),
-		LoggingFormat: awslambda.LoggingFormat_JSON,
-		LogGroup:      logs,
-		Role:          role,
-	})
 	replace := "false"
 	if cfg.ReplaceExistingTrigger {
 		replace = "true"
@@ -302,6 +259,48 @@ func (s *CustomMessageStack) addFallbackMetrics(stack awscdk.Stack, cfg Config) 
 	awscdk.NewCfnOutput(stack, jsii.String("FallbackAlarmName"), &awscdk.CfnOutputProps{
 		Value: s.FallbackAlarm.AlarmName(), Description: jsii.String("Alarm on fallbacks to Cognito's own template"),
 	})
+}
+
+type goFunctionProps struct {
+	assetDir, description, roleDescription string
+	timeout                                float64
+	environment                            *map[string]*string
+}
+
+// newGoFunction builds a Go Lambda (provided.al2023, arm64, bootstrap from assetDir, 128 MB, JSON
+// logs) with its own log group "<id>Logs" and role "<id>Role". A role of our own rather than the
+// managed AWSLambdaBasicExecutionRole: that one may create any log group and write to every one;
+// this one writes to its own group, and whatever the caller adds.
+func newGoFunction(stack awscdk.Stack, id string, cfg Config, p goFunctionProps) (awslambda.Function, awslogs.LogGroup, awsiam.Role) {
+	logs := awslogs.NewLogGroup(stack, jsii.String(id+"Logs"), &awslogs.LogGroupProps{
+		Retention:     retention[cfg.LogRetentionDays],
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+	role := awsiam.NewRole(stack, jsii.String(id+"Role"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String(p.roleDescription),
+	})
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("WriteOwnLogs"),
+		Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
+		Resources: jsii.Strings(*logs.LogGroupArn()),
+	}))
+	fn := awslambda.NewFunction(stack, jsii.String(id), &awslambda.FunctionProps{
+		Description:           jsii.String(p.description),
+		Runtime:               awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture:          awslambda.Architecture_ARM_64(),
+		Handler:               jsii.String("bootstrap"),
+		Code:                  awslambda.Code_FromAsset(jsii.String(p.assetDir), nil),
+		MemorySize:            jsii.Number(128),
+		Timeout:               awscdk.Duration_Seconds(jsii.Number(p.timeout)),
+		LoggingFormat:         awslambda.LoggingFormat_JSON,
+		ApplicationLogLevelV2: awslambda.ApplicationLogLevel_INFO,
+		SystemLogLevelV2:      awslambda.SystemLogLevel_WARN,
+		LogGroup:              logs,
+		Role:                  role,
+		Environment:           p.environment,
+	})
+	return fn, logs, role
 }
 
 // CheckWithNag runs cdk-nag's AwsSolutions rules on everything in scope at synth.

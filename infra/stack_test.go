@@ -61,6 +61,19 @@ func synth(t *testing.T, context map[string]any) (*CustomMessageStack, assertion
 	return stack, assertions.Template_FromStack(stack.Stack, nil)
 }
 
+// expectNagClean fails on every cdk-nag AwsSolutions error or warning left unsuppressed.
+func expectNagClean(t *testing.T, stack *CustomMessageStack) {
+	t.Helper()
+	ann := assertions.Annotations_FromStack(stack.Stack)
+	nag := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
+	for _, e := range *ann.FindError(jsii.String("*"), nag) {
+		t.Errorf("cdk-nag error: %s %v", *e.Id, e.Entry.Data)
+	}
+	for _, w := range *ann.FindWarning(jsii.String("*"), nag) {
+		t.Errorf("cdk-nag warning: %s %v", *w.Id, w.Entry.Data)
+	}
+}
+
 // expect runs an assertions call, which panics on a mismatch, as a test failure.
 func expect(t *testing.T, what string, f func()) {
 	t.Helper()
@@ -217,16 +230,7 @@ func TestDefaultStack(t *testing.T) {
 		}
 		expect(t, "UserPoolClientId", func() { tpl.HasOutput(jsii.String("UserPoolClientId"), map[string]any{}) })
 	})
-	t.Run("cdk-nag finds nothing unsuppressed", func(t *testing.T) {
-		ann := assertions.Annotations_FromStack(stack.Stack)
-		nag := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
-		for _, e := range *ann.FindError(jsii.String("*"), nag) {
-			t.Errorf("cdk-nag error: %s %v", *e.Id, e.Entry.Data)
-		}
-		for _, w := range *ann.FindWarning(jsii.String("*"), nag) {
-			t.Errorf("cdk-nag warning: %s %v", *w.Id, w.Entry.Data)
-		}
-	})
+	t.Run("cdk-nag finds nothing unsuppressed", func(t *testing.T) { expectNagClean(t, stack) })
 }
 
 func TestConfigOverrides(t *testing.T) {
@@ -351,16 +355,7 @@ func TestExistingPoolStack(t *testing.T) {
 		expect(t, "UserPoolId", func() { tpl.HasOutput(jsii.String("UserPoolId"), map[string]any{"Value": pool}) })
 		expect(t, "PreviousCustomMessage", func() { tpl.HasOutput(jsii.String("PreviousCustomMessage"), map[string]any{}) })
 	})
-	t.Run("cdk-nag finds nothing unsuppressed", func(t *testing.T) {
-		ann := assertions.Annotations_FromStack(stack.Stack)
-		nag := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
-		for _, e := range *ann.FindError(jsii.String("*"), nag) {
-			t.Errorf("cdk-nag error: %s %v", *e.Id, e.Entry.Data)
-		}
-		for _, w := range *ann.FindWarning(jsii.String("*"), nag) {
-			t.Errorf("cdk-nag warning: %s %v", *w.Id, w.Entry.Data)
-		}
-	})
+	t.Run("cdk-nag finds nothing unsuppressed", func(t *testing.T) { expectNagClean(t, stack) })
 
 	_, tpl = synth(t, map[string]any{KeyUserPoolID: pool, KeyReplaceExisting: "true"})
 	expect(t, "replace", func() {

@@ -45,7 +45,7 @@ type Harness struct {
 	recorder *http.Server
 	local    *exec.Cmd
 	exited   chan struct{}
-	localLog *lockedBuffer
+	localLog *lambdarie.SyncBuffer
 	home     string
 
 	mu          sync.Mutex
@@ -97,7 +97,7 @@ func Start(ctx context.Context, o Options) (h *Harness, err error) {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	h = &Harness{opts: o, Code: o.Code, localLog: &lockedBuffer{}, exited: make(chan struct{})}
+	h = &Harness{opts: o, Code: o.Code, localLog: &lambdarie.SyncBuffer{}, exited: make(chan struct{})}
 	defer func() {
 		if err != nil {
 			h.Stop()
@@ -332,20 +332,3 @@ func (h *Harness) CognitoLog() string { return h.localLog.String() }
 
 // FunctionLog returns what the emulator and the function printed so far.
 func (h *Harness) FunctionLog() string { return h.emu.Logs() }
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}

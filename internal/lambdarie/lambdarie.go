@@ -26,7 +26,7 @@ type Emulator struct {
 
 	cmd    *exec.Cmd
 	exited chan struct{}
-	logs   *syncBuffer
+	logs   *SyncBuffer
 }
 
 // ToolPath returns the path of the aws-lambda-rie binary pinned in go.mod, building it if needed.
@@ -54,7 +54,7 @@ func Start(rie, bootstrap string, env ...string) (*Emulator, error) {
 		Addr:   addr,
 		URL:    "http://" + addr + "/2015-03-31/functions/function/invocations",
 		exited: make(chan struct{}),
-		logs:   &syncBuffer{},
+		logs:   &SyncBuffer{},
 	}
 	e.cmd = exec.Command(rie, "--runtime-interface-emulator-address", addr, "--runtime-api-address", runtimeAPI, bootstrap)
 	e.cmd.Env = append(os.Environ(), env...)
@@ -130,18 +130,22 @@ func FreeAddr() (string, error) {
 	return l.Addr().String(), nil
 }
 
-type syncBuffer struct {
+// SyncBuffer is a bytes.Buffer that several goroutines may write to, as a process's stdout and
+// stderr copiers do, while another reads it.
+type SyncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+// Write appends p.
+func (b *SyncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+// String returns what was written so far.
+func (b *SyncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
