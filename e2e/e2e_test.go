@@ -288,3 +288,72 @@ func TestVerificationCodeThroughTheCLI(t *testing.T) {
 		}
 	})
 }
+
+// TestLocaleAttribute: no metadata, the user's locale attribute (ja-JP) decides.
+func TestLocaleAttribute(t *testing.T) {
+	e := setup(t)
+	const email = "taro@example.jp"
+	inv := e.signUp(email, "", "Name=locale,Value=ja-JP", "Name=name,Value=山田 太郎")
+	if ev, _ := inv.Event(); len(ev.Request.ClientMetadata) != 0 {
+		t.Fatalf("metadata %v; want none", ev.Request.ClientMetadata)
+	}
+	resp := e.expectMessage(inv, "SignUp", "ja", messages.Data{Name: "山田 太郎"})
+	e.lastDelivery(*resp.EmailSubject)
+
+	token := e.signIn(email)
+	var out codeDelivery
+	inv = e.call(&out, "cognito-idp", "get-user-attribute-verification-code", "--access-token", token, "--attribute-name", "email")
+	e.checkDeliveryDetails(out)
+	resp = e.expectMessage(inv, "VerifyUserAttribute", "ja", messages.Data{Name: "山田 太郎"})
+	if !strings.Contains(*resp.EmailSubject, "メールアドレスの確認") {
+		t.Errorf("subject %q is not Japanese", *resp.EmailSubject)
+	}
+	e.lastDelivery(*resp.EmailSubject)
+}
+
+// TestOtherSources: forgot-password in Spanish (and the delivered code resets the password),
+// update-user-attributes of the email in Italian, admin-create-user as a Chinese invitation.
+func TestOtherSources(t *testing.T) {
+	e := setup(t)
+	const email = "lucia@example.es"
+	e.signUp(email, "locale=es")
+
+	t.Run("forgot-password, es", func(t *testing.T) {
+		var out codeDelivery
+		inv := e.call(&out, "cognito-idp", "forgot-password", "--client-id", e.client, "--username", email, "--client-metadata", "locale=es-MX")
+		resp := e.expectMessage(inv, "ForgotPassword", "es", messages.Data{})
+		d := e.lastDelivery(*resp.EmailSubject)
+		e.aws(nil, "cognito-idp", "confirm-forgot-password", "--client-id", e.client, "--username", email,
+			"--confirmation-code", d.Code, "--password", password+"x")
+		var auth struct{ AuthenticationResult struct{ AccessToken string } }
+		e.aws(&auth, "cognito-idp", "initiate-auth", "--client-id", e.client, "--auth-flow", "USER_PASSWORD_AUTH",
+			"--auth-parameters", "USERNAME="+email+",PASSWORD="+password+"x")
+		if auth.AuthenticationResult.AccessToken == "" {
+			t.Error("the delivered reset code did not set the new password")
+		}
+		e.aws(nil, "cognito-idp", "admin-set-user-password", "--user-pool-id", e.poolID, "--username", email, "--password", password, "--permanent")
+	})
+
+	t.Run("update-user-attributes email, it", func(t *testing.T) {
+		token := e.signIn(email)
+		inv := e.call(nil, "cognito-idp", "update-user-attributes", "--access-token", token,
+			"--user-attributes", "Name=email,Value=lucia.nuova@example.it", "--client-metadata", "locale=it")
+		resp := e.expectMessage(inv, "UpdateUserAttribute", "it", messages.Data{})
+		e.lastDelivery(*resp.EmailSubject)
+	})
+
+	t.Run("admin-create-user, zh-Hans invitation", func(t *testing.T) {
+		const invitee = "wang.fang@example.cn"
+		inv := e.call(nil, "cognito-idp", "admin-create-user", "--user-pool-id", e.poolID, "--username", invitee,
+			"--user-attributes", "Name=email,Value="+invitee, "Name=locale,Value=zh-CN", "Name=name,Value=王芳",
+			"--desired-delivery-mediums", "EMAIL")
+		resp := e.expectMessage(inv, "AdminCreateUser", "zh-Hans", messages.Data{Name: "王芳"})
+		d := e.lastDelivery(*resp.EmailSubject)
+		if d.Username == "" || !strings.Contains(d.EmailMessage, d.Username) || strings.Contains(d.EmailMessage, "{username}") {
+			t.Errorf("invitation does not carry the username %q", d.Username)
+		}
+		if !strings.Contains(d.SMSMessage, code) || !strings.Contains(d.SMSMessage, d.Username) {
+			t.Errorf("invitation SMS %q lacks the username or temporary password", d.SMSMessage)
+		}
+	})
+}
