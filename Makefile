@@ -25,7 +25,7 @@ PKGS := ./handler/... ./messages/... ./templates/... ./infra/... ./provider/... 
 
 .PHONY: help
 help: ## list the targets
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 .PHONY: invoke
 invoke: $(LOCAL_DIR)/bootstrap ## run the function on EVENT under the Lambda Runtime Interface Emulator
