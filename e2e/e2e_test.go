@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -43,11 +42,8 @@ func setup(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	bootstrap := filepath.Join(t.TempDir(), "bootstrap")
-	build := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-trimpath", "-o", bootstrap, "./handler")
-	build.Dir = root
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	if err := lambdarie.Build(ctx, root, "./handler", bootstrap, ""); err != nil {
+		t.Fatal(err)
 	}
 	log := &lambdarie.SyncBuffer{}
 	h, err := e2e.Start(ctx, e2e.Options{

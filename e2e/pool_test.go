@@ -8,8 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -49,11 +47,8 @@ func startProvider(t *testing.T, ctx context.Context, endpoint string) *provider
 	t.Helper()
 	root, _ := filepath.Abs("..")
 	bin := filepath.Join(t.TempDir(), "bootstrap")
-	build := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-trimpath", "-o", bin, "./provider")
-	build.Dir = root
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./provider: %v\n%s", err, out)
+	if err := lambdarie.Build(ctx, root, "./provider", bin, ""); err != nil {
+		t.Fatal(err)
 	}
 	rie, err := lambdarie.ToolPath(ctx)
 	if err != nil {

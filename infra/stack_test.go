@@ -1,14 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"cognito-custom-message/internal/lambdarie"
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
@@ -28,10 +29,8 @@ func TestMain(m *testing.M) {
 		}
 		defer os.RemoveAll(dir)
 		for _, b := range []struct{ dir, pkg string }{{"handler", "../handler"}, {"provider", "../provider"}} {
-			build := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(dir, b.dir, "bootstrap"), b.pkg)
-			build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64")
-			if out, err := build.CombinedOutput(); err != nil {
-				fmt.Fprintf(os.Stderr, "build %s: %v\n%s", b.pkg, err, out)
+			if err := lambdarie.Build(context.Background(), ".", b.pkg, filepath.Join(dir, b.dir, "bootstrap"), "arm64"); err != nil {
+				fmt.Fprintln(os.Stderr, err)
 				return 1
 			}
 		}

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"slices"
 	"time"
 
+	"cognito-custom-message/internal/lambdarie"
 	"cognito-custom-message/internal/runtimeapi"
 )
 
@@ -33,12 +35,7 @@ var oursPkg string
 
 func build(dir, name, pkg, goarch string) (string, error) {
 	out := filepath.Join(dir, goarch, name)
-	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", out, pkg)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("build %s: %v\n%s", pkg, err, b)
-	}
-	return out, nil
+	return out, lambdarie.Build(context.Background(), ".", pkg, out, goarch)
 }
 
 func run(rounds int, eventFile string, maxRatio, maxSize float64) error {

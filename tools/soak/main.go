@@ -5,6 +5,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"cognito-custom-message/internal/lambdarie"
 	"cognito-custom-message/internal/runtimeapi"
 )
 
@@ -47,10 +49,8 @@ func run(n int, maxMiB, maxGrowth float64) error {
 	}
 	defer os.RemoveAll(dir)
 	bin := filepath.Join(dir, "bootstrap")
-	build := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", bin, "./handler")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("build: %v\n%s", err, out)
+	if err := lambdarie.Build(context.Background(), ".", "./handler", bin, ""); err != nil {
+		return err
 	}
 	api, err := runtimeapi.Start()
 	if err != nil {
