@@ -13,12 +13,8 @@ import (
 	"cognito-custom-message/messages"
 )
 
-// Bounds on what user data may add to a message. With them, the catalog tests prove that no
-// attribute value can push any shipped message past a Cognito limit.
 const (
-	MaxNameUnits    = 64
-	MaxAppNameUnits = 32
-	DefaultAppName  = "My App"
+	DefaultAppName = "My App"
 	// FallbackLocale is used when DEFAULT_LOCALE names no shipped locale.
 	FallbackLocale = "en"
 	// minBudget is how much of the invocation's deadline must remain to start rendering; with less,
@@ -64,7 +60,7 @@ type options struct {
 func WithDefaultLocale(locale string) Option { return func(o *options) { o.defaultLocale = locale } }
 
 // WithAppName sets the product name shown in every message. It is sanitized like a user attribute
-// and cut to MaxAppNameUnits; empty means DefaultAppName.
+// and cut to messages.MaxAppNameUnits; empty means DefaultAppName.
 func WithAppName(name string) Option { return func(o *options) { o.appName = name } }
 
 // WithLogger sets where the one JSON line per invocation goes. Default: discard.
@@ -80,7 +76,7 @@ func New(catalog Catalog, opts ...Option) *Handler {
 		o.logger = slog.New(slog.DiscardHandler)
 	}
 	h := &Handler{catalog: catalog, log: o.logger}
-	h.appName = messages.Sanitize(o.appName, MaxAppNameUnits)
+	h.appName = messages.Sanitize(o.appName, messages.MaxAppNameUnits)
 	if h.appName == "" {
 		h.appName = DefaultAppName
 	}
@@ -149,7 +145,7 @@ func (h *Handler) Handle(ctx context.Context, ev *Event) Outcome {
 		Code:     ph.Code,
 		Username: ph.Username,
 		Link:     ph.Link,
-		Name:     messages.Sanitize(name, MaxNameUnits),
+		Name:     messages.Sanitize(name, messages.MaxNameUnits),
 		AppName:  h.appName,
 	}
 

@@ -131,7 +131,7 @@ func LoadConfig(get func(key string) any) (Config, error) {
 	if !stackNameRe.MatchString(c.StackName) {
 		errs = append(errs, fmt.Sprintf("%s %q: a CloudFormation stack name (a letter, then letters, digits and '-')", KeyStackName, c.StackName))
 	}
-	if clean := messages.Sanitize(c.AppName, 32); clean == "" || clean != c.AppName {
+	if clean := messages.Sanitize(c.AppName, messages.MaxAppNameUnits); clean == "" || clean != c.AppName {
 		errs = append(errs, fmt.Sprintf("%s %q: 1 to 32 characters, no control, format or private-use characters, no braces", KeyAppName, c.AppName))
 	}
 	if !slices.Contains(messages.Compiled().Locales(), c.DefaultLocale) {

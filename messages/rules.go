@@ -18,6 +18,14 @@ const (
 	MaxSMS     = 140
 )
 
+// Bounds on what user data may add to a message, in UTF-16 units: the handler cuts the display name
+// and the product name to them, and the catalog tests and the template linter render every message
+// with values this long to prove no attribute can push a message past a limit.
+const (
+	MaxNameUnits    = 64
+	MaxAppNameUnits = 32
+)
+
 // Part names one of the three messages a reply carries.
 type Part string
 

@@ -11,13 +11,6 @@ import (
 	"testing/fstest"
 )
 
-// Bounds the handler applies to user data (handler.MaxNameUnits, handler.MaxAppNameUnits); the
-// worst-case data below uses them in full.
-const (
-	maxName    = 64
-	maxAppName = 32
-)
-
 var shipped = []string{"ar", "de", "en", "es", "fr", "it", "ja", "pt-BR", "zh-Hans"}
 
 func TestEmbeddedLocales(t *testing.T) {

@@ -21,7 +21,7 @@ func TestCompiledEqualsRender(t *testing.T) {
 	}
 	for _, loc := range c.Locales() {
 		for _, src := range Sources {
-			for _, app := range []string{"Example", messages.Sanitize(`<&>"'+ Ñandú 😀`, maxAppName)} {
+			for _, app := range []string{"Example", messages.Sanitize(`<&>"'+ Ñandú 😀`, messages.MaxAppNameUnits)} {
 				for name, d := range worstCaseData() {
 					d.AppName, d.Code = app, "{####}"
 					for _, link := range []string{"", "{##Click Here##}"} {

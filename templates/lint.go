@@ -307,18 +307,18 @@ type NamedData struct {
 	Data messages.Data
 }
 
-// WorstCaseData are the longest and most hostile values the handler lets through (names cut to 64
-// and product names to 32 UTF-16 units, as handler.MaxNameUnits and MaxAppNameUnits).
+// WorstCaseData are the longest and most hostile values the handler lets through (names and product
+// names cut to messages.MaxNameUnits and MaxAppNameUnits).
 func WorstCaseData() []NamedData {
 	long := func(unit string, n int) string { return strings.Repeat(unit, n) }
 	return []NamedData{
 		{"a plain name", messages.Data{Name: "Lena", AppName: "Example"}},
 		{"no name", messages.Data{AppName: "Example"}},
-		{"the longest Latin name and product name", messages.Data{Name: messages.Sanitize(long("W", 200), 64), AppName: messages.Sanitize(long("W", 100), 32)}},
-		{"the longest emoji name and product name", messages.Data{Name: messages.Sanitize(long("😀", 200), 64), AppName: messages.Sanitize(long("😀", 100), 32)}},
-		{"HTML in the name and product name", messages.Data{Name: messages.Sanitize(long(`<&>"'`, 40), 64), AppName: messages.Sanitize(long("&<", 40), 32)}},
-		{"template syntax in the name", messages.Data{Name: messages.Sanitize("{{.Code}} {{template \"code\" .}} {####}", 64), AppName: "{{.Name}}"}},
-		{"mixed scripts", messages.Data{Name: messages.Sanitize("ليلى Zoë 山田\u200f\u00a0太郎", 64), AppName: messages.Sanitize("Ñandú-Café 株式会社 شركة", 32)}},
+		{"the longest Latin name and product name", messages.Data{Name: messages.Sanitize(long("W", 200), messages.MaxNameUnits), AppName: messages.Sanitize(long("W", 100), messages.MaxAppNameUnits)}},
+		{"the longest emoji name and product name", messages.Data{Name: messages.Sanitize(long("😀", 200), messages.MaxNameUnits), AppName: messages.Sanitize(long("😀", 100), messages.MaxAppNameUnits)}},
+		{"HTML in the name and product name", messages.Data{Name: messages.Sanitize(long(`<&>"'`, 40), messages.MaxNameUnits), AppName: messages.Sanitize(long("&<", 40), messages.MaxAppNameUnits)}},
+		{"template syntax in the name", messages.Data{Name: messages.Sanitize("{{.Code}} {{template \"code\" .}} {####}", messages.MaxNameUnits), AppName: "{{.Name}}"}},
+		{"mixed scripts", messages.Data{Name: messages.Sanitize("ليلى Zoë 山田\u200f\u00a0太郎", messages.MaxNameUnits), AppName: messages.Sanitize("Ñandú-Café 株式会社 شركة", messages.MaxAppNameUnits)}},
 	}
 }
 
