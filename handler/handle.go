@@ -83,16 +83,21 @@ func New(catalog Catalog, opts ...Option) *Handler {
 	if strings.TrimSpace(o.defaultLocale) == "" {
 		o.defaultLocale = FallbackLocale
 	}
-	probe := NewLocales(catalog.Locales(), FallbackLocale)
-	def, _, ok := probe.Match(o.defaultLocale)
+	// This runs at every cold start: list the locales once, and build a second matcher only when
+	// the default is not the fallback the first was built around.
+	shipped := catalog.Locales()
+	h.locales = NewLocales(shipped, FallbackLocale)
+	def, _, ok := h.locales.Match(o.defaultLocale)
 	if !ok {
 		// A bad setting must not break every sign-in: say so once, loudly, and carry on in English.
 		h.log.Error("DEFAULT_LOCALE matches no shipped locale; using the fallback",
-			"default_locale", o.defaultLocale, "fallback_locale", FallbackLocale, "shipped", catalog.Locales())
+			"default_locale", o.defaultLocale, "fallback_locale", FallbackLocale, "shipped", shipped)
 		def = FallbackLocale
 	}
 	h.def = def
-	h.locales = NewLocales(catalog.Locales(), def)
+	if def != FallbackLocale {
+		h.locales = NewLocales(shipped, def)
+	}
 	return h
 }
 
