@@ -303,20 +303,10 @@ func (h *Harness) Deliveries() []Delivery {
 		}
 		text := strings.TrimSpace(m[1]) // boxen pads each line; the HTML's own indentation is lost too
 		if f := fieldLine.FindStringSubmatch(text); f != nil {
-			switch f[1] {
-			case "Username":
-				field = &cur.Username
-			case "Destination":
-				field = &cur.Destination
-			case "Code":
-				field = &cur.Code
-			case "Email Subject":
-				field = &cur.EmailSubject
-			case "Email Message":
-				field = &cur.EmailMessage
-			case "SMS Message":
-				field = &cur.SMSMessage
-			}
+			field = map[string]*string{
+				"Username": &cur.Username, "Destination": &cur.Destination, "Code": &cur.Code,
+				"Email Subject": &cur.EmailSubject, "Email Message": &cur.EmailMessage, "SMS Message": &cur.SMSMessage,
+			}[f[1]]
 			*field = f[2]
 			continue
 		}
