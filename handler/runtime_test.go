@@ -36,33 +36,26 @@ func TestRuntimeInterfaceEmulator(t *testing.T) {
 	}
 	defer emu.Stop()
 
-	for _, file := range sampleEvents(t) {
-		name := filepath.Base(file)
-		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
-			in, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := emu.Invoke(ctx, in)
-			if err != nil {
-				t.Fatalf("%v\n%s", err, emu.Logs())
-			}
-			want, err := os.ReadFile(filepath.Join("testdata", "golden", name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var g, w any
-			if err := json.Unmarshal(got, &g); err != nil {
-				t.Fatalf("reply is not JSON: %s", got)
-			}
-			if err := json.Unmarshal(want, &w); err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(g, w) {
-				t.Errorf("reply through the emulator differs from the golden file\ngot:  %s\nwant: %s", got, want)
-			}
-		})
-	}
+	forEachSample(t, func(t *testing.T, name string, in []byte) {
+		got, err := emu.Invoke(ctx, in)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, emu.Logs())
+		}
+		want, err := os.ReadFile(filepath.Join("testdata", "golden", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var g, w any
+		if err := json.Unmarshal(got, &g); err != nil {
+			t.Fatalf("reply is not JSON: %s", got)
+		}
+		if err := json.Unmarshal(want, &w); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(g, w) {
+			t.Errorf("reply through the emulator differs from the golden file\ngot:  %s\nwant: %s", got, want)
+		}
+	})
 	// The function logged one JSON line per invocation, with no personal data in it. (Counted in the
 	// whole output: the emulator's own lines and the function's share one stream and may interleave.)
 	// The emulator copies the function's stdout through a pipe, so the last line may trail the reply.
