@@ -58,7 +58,6 @@ type view struct {
 type Catalog struct {
 	fsys    fs.FS
 	locales []string
-	tags    []language.Tag
 
 	layoutOnce sync.Once
 	layout     *htmltemplate.Template
@@ -123,17 +122,11 @@ func New(fsys fs.FS) (*Catalog, error) {
 		return nil, fmt.Errorf("templates: no locale folders found")
 	}
 	sort.Strings(c.locales)
-	for _, l := range c.locales {
-		c.tags = append(c.tags, language.MustParse(l))
-	}
 	return c, nil
 }
 
 // Locales returns the locale folder names, sorted.
 func (c *Catalog) Locales() []string { return append([]string(nil), c.locales...) }
-
-// Tags returns the locales as language tags, in the order of Locales.
-func (c *Catalog) Tags() []language.Tag { return append([]language.Tag(nil), c.tags...) }
 
 // HasLocale reports whether locale is one of the catalog's folders.
 func (c *Catalog) HasLocale(locale string) bool {
