@@ -57,6 +57,8 @@ type Entry struct {
 	// Tested lists the values the templates test for emptiness; Variant is only about those.
 	Tested, Variant Variant
 	Set             Set
+	// NameAttributes are the locale's display-name attributes; nil means DefaultNameAttributes.
+	NameAttributes []string
 }
 
 // htmlEscaper is html/template's escaping for text, RCDATA and quoted attribute values, the only
@@ -158,6 +160,15 @@ func (t Table) Locales() []string {
 		}
 	}
 	return out
+}
+
+// NameAttributes returns the user attributes locale takes a display name from, in order.
+func (t Table) NameAttributes(locale string) []string {
+	i := sort.Search(len(t), func(i int) bool { return t[i].Locale >= locale })
+	if i < len(t) && t[i].Locale == locale && t[i].NameAttributes != nil {
+		return t[i].NameAttributes
+	}
+	return DefaultNameAttributes
 }
 
 // Render renders locale's message set for source with d. It does not check Cognito's rules.

@@ -25,6 +25,8 @@ var Sources = messages.Sources
 const (
 	LayoutFile = "layout.html"
 	FooterFile = "footer.html"
+	// LocaleFile is optional: what a locale declares about itself (LocaleConfig).
+	LocaleFile = "locale.json"
 )
 
 // FileName returns the file that holds part of source's message in a locale folder.
@@ -39,7 +41,7 @@ func FileName(source string, part messages.Part) string {
 	}
 }
 
-//go:embed layout.html */*.html */*.txt
+//go:embed layout.html */*.html */*.txt */*.json
 var embedded embed.FS
 
 // Files returns the embedded template tree, for tools that lint or preview it.
@@ -63,8 +65,15 @@ type Catalog struct {
 	layout     *htmltemplate.Template
 	layoutErr  error
 
-	mu   sync.Mutex
-	sets map[string]*set // by locale + "/" + source
+	mu      sync.Mutex
+	sets    map[string]*set // by locale + "/" + source
+	configs map[string]*localeConfig
+}
+
+type localeConfig struct {
+	once sync.Once
+	cfg  LocaleConfig
+	err  error
 }
 
 type set struct {
@@ -107,7 +116,7 @@ func New(fsys fs.FS) (*Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("templates: read root: %w", err)
 	}
-	c := &Catalog{fsys: fsys, sets: map[string]*set{}}
+	c := &Catalog{fsys: fsys, sets: map[string]*set{}, configs: map[string]*localeConfig{}}
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue

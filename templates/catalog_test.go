@@ -21,7 +21,7 @@ func TestEmbeddedLocales(t *testing.T) {
 }
 
 // TestCatalogFiles checks that every locale has exactly the files the catalog reads: a footer and a
-// subject, email and SMS per trigger source. A missing file would fail at run time; an extra file
+// subject, email and SMS per trigger source, and optionally a valid locale.json. A missing file would fail at run time; an extra file
 // is almost always a misspelt one.
 func TestCatalogFiles(t *testing.T) {
 	want := map[string]bool{FooterFile: true}
@@ -38,6 +38,12 @@ func TestCatalogFiles(t *testing.T) {
 		have := map[string]bool{}
 		for _, e := range entries {
 			have[e.Name()] = true
+			if e.Name() == LocaleFile {
+				if _, err := Embedded().LocaleConfig(loc); err != nil {
+					t.Error(err)
+				}
+				continue // optional
+			}
 			if !want[e.Name()] {
 				t.Errorf("%s/%s: file the catalog never reads", loc, e.Name())
 			}
@@ -262,5 +268,63 @@ func TestSourcesSorted(t *testing.T) {
 	want := "AdminCreateUser,Authentication,ForgotPassword,ResendCode,SignUp,UpdateUserAttribute,VerifyUserAttribute"
 	if strings.Join(got, ",") != want {
 		t.Errorf("Sources = %v", Sources)
+	}
+}
+
+func TestLocaleConfig(t *testing.T) {
+	tree := fstest.MapFS{}
+	for f, data := range map[string]string{
+		"en/x.txt":       "",
+		"ja/locale.json": `{"nameAttributes": ["name", "family_name"]}`,
+		"de/locale.json": `{}`,
+		"fr/locale.json": `{"nameAttributes": ["custom:display_name"]}`,
+		"es/locale.json": `{"nameAttributes": []}`,
+		"it/locale.json": `{"nameAttributes": ["phone_number"]}`,
+		"ar/locale.json": `{"nameAttributes": ["name", "name"]}`,
+		"ko/locale.json": `{"nameAttributes": ["name"], "greeting": "x"}`,
+		"nl/locale.json": `{"nameAttributes": ["name"]} {}`,
+		"sv/locale.json": `not json`,
+	} {
+		tree[f] = &fstest.MapFile{Data: []byte(data)}
+	}
+	c, err := New(tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		locale string
+		want   []string
+		err    string
+	}{
+		{"en", messages.DefaultNameAttributes, ""},
+		{"ja", []string{"name", "family_name"}, ""},
+		{"de", messages.DefaultNameAttributes, ""},
+		{"fr", []string{"custom:display_name"}, ""},
+		{"es", nil, "1 to 4 attributes"},
+		{"it", nil, `nameAttributes[0] "phone_number"`},
+		{"ar", nil, "listed twice"},
+		{"ko", nil, `unknown field "greeting"`},
+		{"nl", nil, "more than one JSON value"},
+		{"sv", nil, "sv/locale.json"},
+	} {
+		cfg, err := c.LocaleConfig(tc.locale)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: error %v; want one with %q", tc.locale, err, tc.err)
+			}
+			if got := c.NameAttributes(tc.locale); strings.Join(got, ",") != strings.Join(messages.DefaultNameAttributes, ",") {
+				t.Errorf("%s: NameAttributes of a broken file = %v; want the default", tc.locale, got)
+			}
+			continue
+		}
+		if err != nil || strings.Join(cfg.NameAttributes, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("%s: %v, %v; want %v", tc.locale, cfg.NameAttributes, err, tc.want)
+		}
+	}
+	// The compiled table carries the same lists.
+	for _, loc := range Embedded().Locales() {
+		if got, want := messages.Compiled().NameAttributes(loc), Embedded().NameAttributes(loc); strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("%s: compiled %v; templates %v", loc, got, want)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"text/template/parse"
@@ -174,6 +175,14 @@ func (c *Catalog) Tested(locale, source string) (messages.Variant, error) {
 func (c *Catalog) Table() (messages.Table, error) {
 	var t messages.Table
 	for _, loc := range c.locales {
+		cfg, err := c.LocaleConfig(loc)
+		if err != nil {
+			return nil, err
+		}
+		names := cfg.NameAttributes
+		if slices.Equal(names, messages.DefaultNameAttributes) {
+			names = nil
+		}
 		for _, src := range Sources {
 			tested, err := c.Tested(loc, src)
 			if err != nil {
@@ -184,7 +193,7 @@ func (c *Catalog) Table() (messages.Table, error) {
 				if err != nil {
 					return nil, err
 				}
-				t = append(t, messages.Entry{Locale: loc, Source: src, Tested: tested, Variant: v, Set: *set})
+				t = append(t, messages.Entry{Locale: loc, Source: src, Tested: tested, Variant: v, Set: *set, NameAttributes: names})
 			}
 		}
 	}

@@ -37,7 +37,11 @@ func GenerateGo(t messages.Table) ([]byte, error) {
 			}
 			b.WriteString("},\n")
 		}
-		b.WriteString("\t}},\n")
+		b.WriteString("\t}")
+		if e.NameAttributes != nil {
+			fmt.Fprintf(&b, ", NameAttributes: %#v", e.NameAttributes)
+		}
+		b.WriteString("},\n")
 	}
 	b.WriteString("}\n")
 	return format.Source(b.Bytes())

@@ -86,6 +86,7 @@ const (
 	LintEscapedCode    = "escaped-placeholder"
 	LintNotCompilable  = "not-compilable"
 	LintSMSSegments    = "sms-segments"
+	LintLocaleFile     = "locale-file"
 	sampleCode         = "493817"
 	sampleUsername     = "lena.schmidt"
 	sampleSMSAppName   = "Example"
@@ -144,7 +145,7 @@ func Lint(fsys fs.FS) Report {
 		have := map[string]bool{}
 		for _, f := range files {
 			have[f.Name()] = true
-			if !expected[f.Name()] {
+			if !expected[f.Name()] && f.Name() != LocaleFile {
 				add(Warning, path.Join(loc, f.Name()), 0, 0, LintUnknownFile, "file the catalog never reads (misspelt source or part?)")
 			}
 		}
@@ -202,6 +203,9 @@ func Lint(fsys fs.FS) Report {
 		return r
 	}
 	for _, loc := range c.Locales() {
+		if _, err := c.LocaleConfig(loc); err != nil {
+			add(Error, path.Join(loc, LocaleFile), 0, 0, LintLocaleFile, "%s", strings.TrimPrefix(err.Error(), "templates: "+path.Join(loc, LocaleFile)+": "))
+		}
 		for _, src := range Sources {
 			fileOf := func(p messages.Part) string { return path.Join(loc, FileName(src, p)) }
 			if err := c.Load(loc, src); err != nil {

@@ -53,6 +53,8 @@ func TestLintFindsBrokenTemplates(t *testing.T) {
 	set("es/VerifyUserAttribute.sms.txt", "{{.Code}} es tu código de {{.AppName}} para verificar tu número de teléfono móvil personal.\n")
 	set("it/SignUp.email.html", "<p>Ciao\u200e</p>\n{{template \"code\" .}}\n")
 	delete(tree, "pt-BR/VerifyUserAttribute.sms.txt")
+	set("de/locale.json", `{"nameAttributes": ["given_name", "email"]}`)
+	set("fr/locale.json", `{"names": ["name"]}`)
 
 	r := Lint(tree)
 	want := []struct {
@@ -74,6 +76,8 @@ func TestLintFindsBrokenTemplates(t *testing.T) {
 		{"pt-BR/VerifyUserAttribute.sms.txt", 0, 0, LintMissingFile, Error, "missing"},
 		{"es/VerifyUserAttribute.sms.txt", 0, 0, LintSMSSegments, Warning, "UCS-2"},
 		{"it/SignUp.email.html", 1, 8, LintCharacter, Error, "LEFT-TO-RIGHT MARK"},
+		{"de/locale.json", 0, 0, LintLocaleFile, Error, `nameAttributes[1] "email"`},
+		{"fr/locale.json", 0, 0, LintLocaleFile, Error, `unknown field "names"`},
 	}
 	for _, w := range want {
 		found := false
