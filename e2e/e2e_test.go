@@ -113,6 +113,9 @@ func (e *env) expectMessage(inv e2e.Invocation, source, locale string, data mess
 		e.t.Fatalf("reply has null messages: %s", inv.Reply)
 	}
 	data.Code, data.AppName = "{####}", appName
+	if !messages.ProvenRecipient(source) {
+		data.Name = "" // never a name where the recipient is not proven (sign-up spam)
+	}
 	ph := messages.Placeholders{Code: "{####}"}
 	if source == "AdminCreateUser" {
 		data.Username, ph.Username = "{username}", "{username}"
@@ -283,6 +286,39 @@ func TestVerificationCodeThroughTheCLI(t *testing.T) {
 			t.Errorf("email_verified = %q after verify-user-attribute; want true", verified)
 		}
 	})
+}
+
+// TestSignUpSpam: a stranger signs up with a victim's address and a phishing line as the name. The
+// sign-up mail (and the attribute-change mail, where an account holder points the email at the
+// victim) carries none of it, and sign-up still works.
+func TestSignUpSpam(t *testing.T) {
+	e := setup(t)
+	const (
+		victim = "victim@example.com"
+		phish  = "Account locked! Restore at https://evil.example/r"
+	)
+	hostile := []string{"evil", "Restore", "Account locked"}
+	check := func(inv e2e.Invocation, source string) {
+		t.Helper()
+		if ev, _ := inv.Event(); ev.Request.UserAttributes["given_name"] != phish {
+			t.Fatalf("%s: the trigger did not see the hostile name: %v", source, ev.Request.UserAttributes["given_name"])
+		}
+		resp := e.expectMessage(inv, source, "en", messages.Data{})
+		d := e.lastDelivery(*resp.EmailSubject)
+		for _, s := range hostile {
+			if strings.Contains(*resp.EmailSubject+*resp.EmailMessage+*resp.SMSMessage, s) || strings.Contains(d.EmailMessage, s) {
+				t.Errorf("%s: attacker text %q reached the message", source, s)
+			}
+		}
+	}
+	check(e.signUp(victim, "locale=en", "Name=given_name,Value="+phish, "Name=name,Value=Visit evil.example now"), "SignUp")
+
+	const attacker = "mallory@example.org"
+	e.signUp(attacker, "", "Name=given_name,Value=Mallory")
+	token := e.signIn(attacker)
+	inv := e.call(nil, "cognito-idp", "update-user-attributes", "--access-token", token,
+		"--user-attributes", "Name=given_name,Value="+phish, "Name=email,Value=victim2@example.com")
+	check(inv, "UpdateUserAttribute")
 }
 
 // TestLocaleAttribute: no metadata, the user's locale attribute (ja-JP) decides.

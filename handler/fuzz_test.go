@@ -102,9 +102,9 @@ func sameResponse(a, b Response) bool {
 var loggableRe = regexp.MustCompile(`^([a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?)?$`)
 
 // FuzzMatch: any string either matches a shipped locale or nothing, and what is logged of it is
-// registry codes only.
+// registry codes the matcher relates to a shipped locale, or a fixed word.
 func FuzzMatch(f *testing.F) {
-	for _, s := range []string{"de", "de_AT", "PT_br", "fr-CA,fr;q=0.9,en;q=0.8", "zh-TW", "../../x", "x-klingon", "de-x-lena", "*", ""} {
+	for _, s := range []string{"de", "de_AT", "PT_br", "fr-CA,fr;q=0.9,en;q=0.8", "zh-TW", "../../x", "x-klingon", "de-x-lena", "*", "", "bob", "kim,de", "kim,zh-TW"} {
 		f.Add(s)
 	}
 	l := NewLocales(messages.Compiled().Locales(), "en")
@@ -117,8 +117,15 @@ func FuzzMatch(f *testing.F) {
 		if ok != (loc != "") || (ok && !shipped[loc]) {
 			t.Fatalf("Match(%q) = %q, %v", value, loc, ok)
 		}
-		if !loggableRe.MatchString(req) {
+		switch {
+		case req == RequestedUnsupported || req == RequestedInvalid:
+		case !loggableRe.MatchString(req):
 			t.Fatalf("Match(%q) would log %q", value, req)
+		case req != "":
+			// A logged code is one the matcher relates to a shipped locale: logged as itself again.
+			if loc2, req2, ok2 := l.Match(req); req2 != req || ok2 != ok || loc2 != loc {
+				t.Fatalf("Match(%q) logs %q, which itself matches %q, %q, %v", value, req, loc2, req2, ok2)
+			}
 		}
 	})
 }

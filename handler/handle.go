@@ -34,6 +34,8 @@ const (
 // and messages.Catalog (which renders the template files directly).
 type Catalog interface {
 	Locales() []string
+	// NameAttributes lists the user attributes a locale takes the display name from, in order.
+	NameAttributes(locale string) []string
 	Render(locale, source string, d messages.Data) (messages.Message, error)
 }
 
@@ -142,24 +144,25 @@ func (h *Handler) Handle(ctx context.Context, ev *Event) Outcome {
 		return o.fallBack("deadline too close")
 	}
 
-	name := attribute(req.UserAttributes, "given_name")
-	if strings.TrimSpace(name) == "" {
-		name = attribute(req.UserAttributes, "name")
-	}
 	data := messages.Data{
 		Code:     ph.Code,
 		Username: ph.Username,
 		Link:     ph.Link,
-		Name:     messages.Sanitize(name, messages.MaxNameUnits),
 		AppName:  h.appName,
+	}
+	// Attributes are whatever the user typed. Until the recipient is proven to own the address or
+	// number, none of them goes into the message (sign-up spam); after, only a name that reads as one.
+	var attrs map[string]any
+	if messages.ProvenRecipient(source) {
+		attrs = req.UserAttributes
 	}
 
 	start := time.Now()
-	msg, err := h.render(o.Resolution.Locale, source, data, ph)
+	msg, err := h.render(o.Resolution.Locale, source, data, ph, attrs)
 	o.Rendered = o.Resolution.Locale
 	if err != nil && o.Resolution.Locale != h.def {
 		o.Fallback, o.Reason = FallbackDefaultLocale, err.Error()
-		msg, err = h.render(h.def, source, data, ph)
+		msg, err = h.render(h.def, source, data, ph, attrs)
 		o.Rendered = h.def
 	}
 	o.RenderTime = time.Since(start)
@@ -183,7 +186,12 @@ func (o Outcome) fallBack(reason string) Outcome {
 	return o
 }
 
-func (h *Handler) render(locale, source string, d messages.Data, ph messages.Placeholders) (messages.Message, error) {
+// render renders one locale's message set, greeting by name when attrs (nil where no attribute may
+// appear) hold one that the locale's name attributes and messages.DisplayName accept.
+func (h *Handler) render(locale, source string, d messages.Data, ph messages.Placeholders, attrs map[string]any) (messages.Message, error) {
+	if attrs != nil {
+		d.Name = displayName(h.catalog.NameAttributes(locale), attrs)
+	}
 	msg, err := h.catalog.Render(locale, source, d)
 	if err == nil {
 		err = messages.Check(msg, ph)
@@ -201,6 +209,19 @@ type renderError struct {
 
 func (e *renderError) Error() string { return e.locale + "/" + e.source + ": " + e.err.Error() }
 func (e *renderError) Unwrap() error { return e.err }
+
+// displayName is the first of keys' attribute values that reads as a person's name, or "". Only
+// strings count: a boolean or a number spelled out is no name.
+func displayName(keys []string, attrs map[string]any) string {
+	var buf [4]string
+	values := buf[:0]
+	for _, k := range keys {
+		if s, ok := attrs[k].(string); ok {
+			values = append(values, s)
+		}
+	}
+	return messages.DisplayName(values...)
+}
 
 // nullResponse is the reply part that hands every message back to Cognito.
 var nullResponse = json.RawMessage(`{"smsMessage":null,"emailMessage":null,"emailSubject":null}`)

@@ -43,38 +43,68 @@ func NewLocales(supported []string, def string) *Locales {
 	return &Locales{supported: names, matcher: language.NewMatcher(tags), def: def}
 }
 
+// Values logged as requested_locale when the request names no shipped locale: a fixed word, never
+// the value itself, which is whatever the caller or user typed.
+const (
+	RequestedUnsupported = "unsupported" // a well-formed tag or list that matches no shipped locale
+	RequestedInvalid     = "invalid"     // too long or not BCP 47
+)
+
 // Match returns the shipped locale that a requested value maps to with High or Exact confidence.
 // The value is a BCP 47 tag in any case, with "_" or "-" ("de_AT", "PT_br"), or an Accept-Language
 // list ("fr-CA,fr;q=0.9"). Empty, oversized, unparsable or unsupported values match nothing.
-// requested is the value's canonical language, script and region, safe to log (it can carry no
-// free text), or "" when the value did not parse.
+// requested is what may be logged of the value: the language, script and region of the tag the
+// matcher related to a shipped locale ("de-AT"; also "zh-TW", which it relates to zh-Hans with too
+// little confidence to use), RequestedUnsupported or RequestedInvalid otherwise, "" for an empty
+// value. Being in the registry is not enough to be logged: "bob" and "kim" are ISO 639-3 codes, and
+// names.
 func (l *Locales) Match(value string) (locale, requested string, ok bool) {
 	value = strings.TrimSpace(value)
-	if value == "" || len(value) > maxLocaleLen {
+	if value == "" {
 		return "", "", false
+	}
+	if len(value) > maxLocaleLen {
+		return "", RequestedInvalid, false
 	}
 	value = strings.ReplaceAll(value, "_", "-")
 	var tags []language.Tag
 	if strings.ContainsAny(value, ",;") {
 		t, _, err := language.ParseAcceptLanguage(value)
 		if err != nil || len(t) == 0 {
-			return "", "", false
+			return "", RequestedInvalid, false
 		}
 		tags = t
 	} else {
 		t, err := language.Parse(value)
 		if err != nil {
-			return "", "", false
+			return "", RequestedInvalid, false
 		}
 		tags = []language.Tag{t}
 	}
-	requested = loggable(tags[0])
 	_, index, conf := l.matcher.Match(tags...)
-	if conf < language.High {
-		return "", requested, false
+	switch {
+	case conf == language.No:
+		return "", RequestedUnsupported, false
+	case conf < language.High:
+		// Close to a shipped locale but not close enough ("zh-TW" to zh-Hans): worth logging, as
+		// demand for a locale to add.
+		return "", loggable(l.matchedTag(tags, index, conf)), false
 	}
 	// supported[index], never the returned tag: that one carries -u-rg- extensions.
-	return l.supported[index], requested, true
+	return l.supported[index], loggable(l.matchedTag(tags, index, language.High)), true
+}
+
+// matchedTag finds which of a list's tags the matcher chose: the first that, alone, matches the
+// same shipped locale with at least conf. One tag needs no search.
+func (l *Locales) matchedTag(tags []language.Tag, index int, conf language.Confidence) language.Tag {
+	if len(tags) > 1 {
+		for _, t := range tags {
+			if _, i, c := l.matcher.Match(t); i == index && c >= conf {
+				return t
+			}
+		}
+	}
+	return tags[0]
 }
 
 // loggable reduces a tag to language, script and region, all drawn from fixed registries.
@@ -99,7 +129,9 @@ func loggable(t language.Tag) string {
 type Resolution struct {
 	Locale    string
 	Source    LocaleSource
-	Requested string // the first parsable request (metadata before attribute), reduced by loggable
+	// Requested is what may be logged of the request (see Match): the matched tag reduced to
+	// language, script and region, else the fixed word for the first value given, else "".
+	Requested string
 }
 
 // Resolve picks the locale for an event: clientMetadata "locale", then the user's locale attribute,
@@ -111,11 +143,11 @@ func (l *Locales) Resolve(metadata map[string]string, attrLocale string) Resolut
 		source LocaleSource
 	}{{metadata["locale"], FromMetadata}, {attrLocale, FromAttribute}} {
 		loc, req, ok := l.Match(c.value)
+		if ok {
+			return Resolution{Locale: loc, Source: c.source, Requested: req}
+		}
 		if requested == "" {
 			requested = req
-		}
-		if ok {
-			return Resolution{Locale: loc, Source: c.source, Requested: requested}
 		}
 	}
 	return Resolution{Locale: l.def, Source: FromDefault, Requested: requested}

@@ -32,20 +32,24 @@ func TestLocalesMatch(t *testing.T) {
 		{"ar-EG", "ar", "ar-EG"},
 		{"it-CH", "it", "it-CH"},
 		{"  de  ", "de", "de"},
-		{"nl", "", "nl"},
+		{"nl", "", "unsupported"},
+		{"bob", "", "unsupported"}, // an ISO 639-3 code, and a name: never logged
+		{"kim,de", "de", "de"},     // the tag that matched, not the first
+		{"kim,zh-TW", "", "zh-TW"},
+		{"Bob Smith", "", "invalid"},
 		{"", "", ""},
-		{"*", "", ""},
-		{"../../x", "", ""},
-		{"../de", "", ""},
-		{"de/../../etc/passwd", "", ""},
-		{"<script>", "", ""},
-		{"de\x00", "", ""},
-		{"x-klingon", "", ""},
-		{"de-x-lena", "de", "de"},    // private-use text never reaches the log
-		{"de-x-lenaschmidt", "", ""}, // subtag too long: not BCP 47
-		{strings.Repeat("de-", 50) + "de", "", ""},
-		{"de," + strings.Repeat("x", 200), "", ""},
-		{";;;,,,", "", ""},
+		{"*", "", "invalid"},
+		{"../../x", "", "invalid"},
+		{"../de", "", "invalid"},
+		{"de/../../etc/passwd", "", "invalid"},
+		{"<script>", "", "invalid"},
+		{"de\x00", "", "invalid"},
+		{"x-klingon", "", "unsupported"},
+		{"de-x-lena", "de", "de"},           // private-use text never reaches the log
+		{"de-x-lenaschmidt", "", "invalid"}, // subtag too long: not BCP 47
+		{strings.Repeat("de-", 50) + "de", "", "invalid"},
+		{"de," + strings.Repeat("x", 200), "", "invalid"},
+		{";;;,,,", "", "invalid"},
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
@@ -70,10 +74,12 @@ func TestLocalesResolveOrder(t *testing.T) {
 	}{
 		{"metadata wins", map[string]string{"locale": "de"}, "ja", Resolution{"de", FromMetadata, "de"}},
 		{"attribute when no metadata", nil, "ja", Resolution{"ja", FromAttribute, "ja"}},
-		{"attribute when metadata unknown", map[string]string{"locale": "nl"}, "it", Resolution{"it", FromAttribute, "nl"}},
+		{"attribute when metadata unknown", map[string]string{"locale": "nl"}, "it", Resolution{"it", FromAttribute, "it"}},
 		{"attribute when metadata junk", map[string]string{"locale": "../../x"}, "fr-FR", Resolution{"fr", FromAttribute, "fr-FR"}},
-		{"default when both unknown", map[string]string{"locale": "nl"}, "sv", Resolution{"es", FromDefault, "nl"}},
+		{"default when both unknown", map[string]string{"locale": "nl"}, "sv", Resolution{"es", FromDefault, "unsupported"}},
 		{"default when nothing", nil, "", Resolution{"es", FromDefault, ""}},
+		{"free text is not logged", map[string]string{"locale": "bob"}, "", Resolution{"es", FromDefault, "unsupported"}},
+		{"junk metadata, no attribute", map[string]string{"locale": "call +1 555"}, "", Resolution{"es", FromDefault, "invalid"}},
 		{"other keys ignored", map[string]string{"Locale": "de", "lang": "fr", "language": "ja"}, "", Resolution{"es", FromDefault, ""}},
 	}
 	for _, c := range cases {
