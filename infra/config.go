@@ -31,6 +31,7 @@ type Config struct {
 	ReplaceExistingTrigger bool
 	ProviderAssetDir       string // the folder holding the built provider bootstrap (`make build`)
 	SES                    *SESConfig
+	Client                 ClientConfig // the app client the stack creates (none in existing-pool mode)
 }
 
 // SESConfig switches the pool from Cognito's default sender to SES, which the Cognito docs name as
@@ -176,6 +177,7 @@ func LoadConfig(get func(key string) any) (Config, error) {
 			}
 		}
 	}
+	errs = append(errs, c.loadClient(str)...)
 	if len(errs) > 0 {
 		return Config{}, fmt.Errorf("invalid configuration:\n  %s", strings.Join(errs, "\n  "))
 	}

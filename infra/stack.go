@@ -135,14 +135,24 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 		GenerateSecret:             jsii.Bool(false),
 		DisableOAuth:               jsii.Bool(true), // API sign-in; add OAuth flows for a hosted UI deliberately
 		PreventUserExistenceErrors: jsii.Bool(true),
-		AuthFlows:                  &awscognito.AuthFlow{UserSrp: jsii.Bool(true), UserPassword: jsii.Bool(true)},
+		// SRP only unless -c passwordAuth=true: the password itself then never leaves the client.
+		AuthFlows: &awscognito.AuthFlow{UserSrp: jsii.Bool(true), UserPassword: jsii.Bool(cfg.Client.PasswordAuth)},
+		// Written down although they equal Cognito's defaults today, so the session lifetime is
+		// visible in review and in the template rather than implied.
+		AccessTokenValidity:  awscdk.Duration_Minutes(jsii.Number(cfg.Client.AccessTokenMinutes)),
+		IdTokenValidity:      awscdk.Duration_Minutes(jsii.Number(cfg.Client.IDTokenMinutes)),
+		RefreshTokenValidity: awscdk.Duration_Days(jsii.Number(cfg.Client.RefreshTokenDays)),
 	})
+	flows := "SRP only"
+	if cfg.Client.PasswordAuth {
+		flows = "SRP and USER_PASSWORD_AUTH"
+	}
 
 	awscdk.NewCfnOutput(stack, jsii.String("UserPoolId"), &awscdk.CfnOutputProps{
 		Value: s.UserPool.UserPoolId(), Description: jsii.String("The user pool whose CustomMessage trigger is the function"),
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("UserPoolClientId"), &awscdk.CfnOutputProps{
-		Value: s.Client.UserPoolClientId(), Description: jsii.String("App client (SRP and USER_PASSWORD_AUTH)"),
+		Value: s.Client.UserPoolClientId(), Description: jsii.String("App client (" + flows + ")"),
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("FunctionName"), &awscdk.CfnOutputProps{
 		Value: s.Function.FunctionName(), Description: jsii.String("The CustomMessage trigger function"),

@@ -202,13 +202,18 @@ func TestDefaultStack(t *testing.T) {
 			})
 		})
 	})
-	t.Run("an app client", func(t *testing.T) {
+	t.Run("an app client: SRP only, explicit token lifetimes", func(t *testing.T) {
 		expect(t, "client", func() {
 			tpl.HasResourceProperties(jsii.String("AWS::Cognito::UserPoolClient"), map[string]any{
 				"UserPoolId":                 map[string]any{"Ref": poolID},
 				"GenerateSecret":             false,
 				"PreventUserExistenceErrors": "ENABLED",
-				"ExplicitAuthFlows":          assertions.Match_ArrayWith(&[]any{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"}),
+				// A plain list matches exactly: no ALLOW_USER_PASSWORD_AUTH.
+				"ExplicitAuthFlows":    []any{"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
+				"AccessTokenValidity":  60,
+				"IdTokenValidity":      60,
+				"RefreshTokenValidity": 30 * 24 * 60,
+				"TokenValidityUnits":   map[string]any{"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "minutes"},
 			})
 		})
 		// No hosted-UI OAuth flows by default: CDK would otherwise enable the implicit grant with an
@@ -228,6 +233,28 @@ func TestDefaultStack(t *testing.T) {
 			expect(t, name, func() { tpl.HasOutput(jsii.String(name), map[string]any{"Value": value}) })
 		}
 		expect(t, "UserPoolClientId", func() { tpl.HasOutput(jsii.String("UserPoolClientId"), map[string]any{}) })
+	})
+	t.Run("cdk-nag finds nothing unsuppressed", func(t *testing.T) { expectNagClean(t, stack) })
+}
+
+func TestAppClientOptions(t *testing.T) {
+	// GIVEN a migration that needs USER_PASSWORD_AUTH and shorter sessions
+	// WHEN the stack is synthesized with them
+	stack, tpl := synth(t, map[string]any{
+		KeyPasswordAuth: "true", KeyAccessTokenMinutes: "15", KeyIDTokenMinutes: "30", KeyRefreshTokenDays: "7",
+	})
+	// THEN the client allows both flows and carries the lifetimes, in minutes
+	expect(t, "client", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::Cognito::UserPoolClient"), map[string]any{
+			"ExplicitAuthFlows":    []any{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
+			"AccessTokenValidity":  15,
+			"IdTokenValidity":      30,
+			"RefreshTokenValidity": 7 * 24 * 60,
+			"TokenValidityUnits":   map[string]any{"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "minutes"},
+		})
+	})
+	expect(t, "output", func() {
+		tpl.HasOutput(jsii.String("UserPoolClientId"), map[string]any{"Description": "App client (SRP and USER_PASSWORD_AUTH)"})
 	})
 	t.Run("cdk-nag finds nothing unsuppressed", func(t *testing.T) { expectNagClean(t, stack) })
 }
