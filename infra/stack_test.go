@@ -263,6 +263,7 @@ func TestConfigOverrides(t *testing.T) {
 	stack, tpl := synth(t, map[string]any{
 		KeyStage: "prod", KeyAppName: "Acme Café", KeyDefaultLocale: "de", KeyLogRetentionDays: "90",
 		KeySESFromEmail: "no-reply@acme.example", KeySESFromName: "Acme", KeySESRegion: "eu-west-1",
+		KeyAlarmTopicArn: topic, // prod requires SES and an alarm topic
 	})
 	if got := *stack.StackName(); got != "CognitoCustomMessage-prod" {
 		t.Errorf("stack name %q", got)
@@ -284,6 +285,15 @@ func TestConfigOverrides(t *testing.T) {
 			},
 		})
 	})
+	alarms := resources(tpl, "AWS::CloudWatch::Alarm")
+	if len(alarms) == 0 {
+		t.Error("no alarms")
+	}
+	for id, a := range alarms {
+		if got := fmt.Sprint(a["Properties"].(map[string]any)["AlarmActions"]); got != "["+topic+"]" {
+			t.Errorf("alarm %s notifies %s; want the topic %s", id, got, topic)
+		}
+	}
 	_, pool := only(t, tpl, "AWS::Cognito::UserPool")
 	if arn := fmt.Sprint(pool["EmailConfiguration"].(map[string]any)["SourceArn"]); !strings.Contains(arn, "eu-west-1") || !strings.Contains(arn, "identity/no-reply@acme.example") {
 		t.Errorf("SES identity %s; want the from-address in eu-west-1", arn)
