@@ -224,7 +224,8 @@ func (s *CustomMessageStack) attachToExistingPool(stack awscdk.Stack, cfg Config
 
 // addFallbackMetrics turns the function's log field "fallback" into CloudWatch metrics (a metric
 // filter reads the JSON log lines, so the function itself stays free of metrics code) and alarms
-// on every fallback to Cognito's template, and on function errors, which should never happen.
+// on every fallback to Cognito's template, and on function errors and throttles, which should never
+// happen.
 func (s *CustomMessageStack) addFallbackMetrics(stack awscdk.Stack, cfg Config) {
 	ns := jsii.String(MetricNamespace(cfg.StackName))
 	metrics := map[string]awscloudwatch.Metric{}
@@ -260,9 +261,19 @@ func (s *CustomMessageStack) addFallbackMetrics(stack awscdk.Stack, cfg Config) 
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
 		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 	})
+	// Lambda refuses the invocation before our code runs, so neither errors nor fallbacks see it.
+	throttles := awscloudwatch.NewAlarm(stack, jsii.String("FunctionThrottleAlarm"), &awscloudwatch.AlarmProps{
+		AlarmDescription: jsii.String("The CustomMessage trigger was throttled (account or reserved concurrency exhausted): " +
+			"Cognito fails the user's request."),
+		Metric:             s.Function.MetricThrottles(&awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: awscdk.Duration_Minutes(jsii.Number(5))}),
+		Threshold:          jsii.Number(1),
+		EvaluationPeriods:  jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	})
 	if cfg.AlarmTopicArn != "" {
 		topic := awssns.Topic_FromTopicArn(stack, jsii.String("AlarmTopic"), jsii.String(cfg.AlarmTopicArn))
-		for _, a := range []awscloudwatch.Alarm{s.FallbackAlarm, errors} {
+		for _, a := range []awscloudwatch.Alarm{s.FallbackAlarm, errors, throttles} {
 			a.AddAlarmAction(awscloudwatchactions.NewSnsAction(topic))
 		}
 	}

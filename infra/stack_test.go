@@ -225,6 +225,27 @@ func TestDefaultStack(t *testing.T) {
 			}
 		}
 	})
+	t.Run("an alarm on throttles, which fail the user's call", func(t *testing.T) {
+		expect(t, "throttles alarm", func() {
+			tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+				"Namespace":          "AWS/Lambda",
+				"MetricName":         "Throttles",
+				"Dimensions":         []any{map[string]any{"Name": "FunctionName", "Value": map[string]any{"Ref": fnID}}},
+				"Statistic":          "Sum",
+				"Period":             300,
+				"Threshold":          1,
+				"EvaluationPeriods":  1,
+				"ComparisonOperator": "GreaterThanOrEqualToThreshold",
+				"TreatMissingData":   "notBreaching",
+			})
+		})
+		// Without alarmTopicArn (not a production stage) the alarms notify nobody, by design.
+		for id, a := range resources(tpl, "AWS::CloudWatch::Alarm") {
+			if actions, ok := a["Properties"].(map[string]any)["AlarmActions"]; ok {
+				t.Errorf("alarm %s has actions %v without a topic", id, actions)
+			}
+		}
+	})
 	t.Run("outputs", func(t *testing.T) {
 		for name, value := range map[string]any{
 			"UserPoolId":   map[string]any{"Ref": poolID},
@@ -286,8 +307,8 @@ func TestConfigOverrides(t *testing.T) {
 		})
 	})
 	alarms := resources(tpl, "AWS::CloudWatch::Alarm")
-	if len(alarms) == 0 {
-		t.Error("no alarms")
+	if len(alarms) != 3 { // fallbacks, errors, throttles
+		t.Errorf("%d alarms; want 3", len(alarms))
 	}
 	for id, a := range alarms {
 		if got := fmt.Sprint(a["Properties"].(map[string]any)["AlarmActions"]); got != "["+topic+"]" {
