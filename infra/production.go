@@ -79,7 +79,8 @@ func (c Config) Waivers() []string {
 }
 
 // parseStages reads KeyProductionStages. cdk.json gives a JSON list (["prod","live"]); the CLI's
-// -c gives a string, so a comma-separated list (prod,live) and the JSON list as text both work.
+// -c gives a string, so a comma-separated list (prod,live) and the JSON list as text both work,
+// also with the quotes a shell has eaten ([prod,live], as `make synth CDK_ARGS=...` passes it).
 func parseStages(v any) ([]string, []string) {
 	var list []string
 	switch v := v.(type) {
@@ -93,12 +94,15 @@ func parseStages(v any) ([]string, []string) {
 			list = append(list, s)
 		}
 	case string:
-		if strings.HasPrefix(strings.TrimSpace(v), "[") {
-			if err := json.Unmarshal([]byte(v), &list); err != nil {
-				return nil, []string{fmt.Sprintf("%s %q: not a JSON list of strings (want [\"prod\",\"live\"] or prod,live)", KeyProductionStages, v)}
-			}
-		} else {
-			list = strings.Split(v, ",")
+		text := strings.TrimSpace(v)
+		switch {
+		case !strings.HasPrefix(text, "["):
+			list = strings.Split(text, ",")
+		case json.Unmarshal([]byte(text), &list) == nil:
+		case strings.HasSuffix(text, "]") && !strings.Contains(text, `"`):
+			list = strings.Split(text[1:len(text)-1], ",")
+		default:
+			return nil, []string{fmt.Sprintf("%s %q: not a list of stage names (want [\"prod\",\"live\"] or prod,live)", KeyProductionStages, v)}
 		}
 	default:
 		return nil, []string{fmt.Sprintf("%s: want a list of stage names ([\"prod\",\"live\"] or prod,live), got %T", KeyProductionStages, v)}
