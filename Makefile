@@ -126,6 +126,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 .PHONY: lambda-asset
 lambda-asset: $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap
 
+# A production stage (prod, or one in productionStages) needs an SES sender and an alarm topic:
+#   make synth CDK_ARGS="-c stage=prod -c sesFromEmail=no-reply@acme.example -c alarmTopicArn=arn:aws:sns:eu-west-1:123456789012:ops-alerts"
+#   make synth CDK_ARGS="-c stage=prod -c allowUnsafeProd=true"   # anyway; prints what it waives
 .PHONY: synth
 synth: node_modules/.package-lock.json lambda-asset ## synthesize the stack into cdk.out/ (offline) and run cdk-nag
 	AWS_EC2_METADATA_DISABLED=true $(CDK) synth $(CDK_FLAGS) --quiet $(CDK_ARGS)

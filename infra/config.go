@@ -31,6 +31,10 @@ type Config struct {
 	ReplaceExistingTrigger bool
 	ProviderAssetDir       string // the folder holding the built provider bootstrap (`make build`)
 	SES                    *SESConfig
+	Client                 ClientConfig // the app client the stack creates (none in existing-pool mode)
+	// Production: the stage is "prod" or listed in productionStages, so the guard in production.go
+	// applies; AllowUnsafeProd waives it, and Waivers says what it waived.
+	Production, AllowUnsafeProd bool
 }
 
 // SESConfig switches the pool from Cognito's default sender to SES, which the Cognito docs name as
@@ -176,6 +180,8 @@ func LoadConfig(get func(key string) any) (Config, error) {
 			}
 		}
 	}
+	errs = append(errs, c.loadClient(str)...)
+	errs = append(errs, c.guardProduction(get, str)...)
 	if len(errs) > 0 {
 		return Config{}, fmt.Errorf("invalid configuration:\n  %s", strings.Join(errs, "\n  "))
 	}

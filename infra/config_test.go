@@ -13,7 +13,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{Stage: "dev", StackName: "CognitoCustomMessage-dev", AppName: "My App", DefaultLocale: "en", LogRetentionDays: 30,
-		AssetDir: "build/lambda", ProviderAssetDir: "build/provider"}
+		AssetDir: "build/lambda", ProviderAssetDir: "build/provider",
+		Client: ClientConfig{AccessTokenMinutes: 60, IDTokenMinutes: 60, RefreshTokenDays: 30}}
 	if c != want {
 		t.Errorf("got %+v; want %+v", c, want)
 	}

@@ -25,6 +25,9 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	for _, w := range cfg.Waivers() {
+		fmt.Fprintln(os.Stderr, "infra: WARNING:", w)
+	}
 	_, err = NewCustomMessageStack(app, cfg.StackName, &CustomMessageStackProps{
 		StackProps: awscdk.StackProps{
 			// Account and region from the CLI's credentials at deploy; synth stays environment-agnostic.

@@ -135,14 +135,24 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 		GenerateSecret:             jsii.Bool(false),
 		DisableOAuth:               jsii.Bool(true), // API sign-in; add OAuth flows for a hosted UI deliberately
 		PreventUserExistenceErrors: jsii.Bool(true),
-		AuthFlows:                  &awscognito.AuthFlow{UserSrp: jsii.Bool(true), UserPassword: jsii.Bool(true)},
+		// SRP only unless -c passwordAuth=true: the password itself then never leaves the client.
+		AuthFlows: &awscognito.AuthFlow{UserSrp: jsii.Bool(true), UserPassword: jsii.Bool(cfg.Client.PasswordAuth)},
+		// Written down although they equal Cognito's defaults today, so the session lifetime is
+		// visible in review and in the template rather than implied.
+		AccessTokenValidity:  awscdk.Duration_Minutes(jsii.Number(cfg.Client.AccessTokenMinutes)),
+		IdTokenValidity:      awscdk.Duration_Minutes(jsii.Number(cfg.Client.IDTokenMinutes)),
+		RefreshTokenValidity: awscdk.Duration_Days(jsii.Number(cfg.Client.RefreshTokenDays)),
 	})
+	flows := "SRP only"
+	if cfg.Client.PasswordAuth {
+		flows = "SRP and USER_PASSWORD_AUTH"
+	}
 
 	awscdk.NewCfnOutput(stack, jsii.String("UserPoolId"), &awscdk.CfnOutputProps{
 		Value: s.UserPool.UserPoolId(), Description: jsii.String("The user pool whose CustomMessage trigger is the function"),
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("UserPoolClientId"), &awscdk.CfnOutputProps{
-		Value: s.Client.UserPoolClientId(), Description: jsii.String("App client (SRP and USER_PASSWORD_AUTH)"),
+		Value: s.Client.UserPoolClientId(), Description: jsii.String("App client (" + flows + ")"),
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("FunctionName"), &awscdk.CfnOutputProps{
 		Value: s.Function.FunctionName(), Description: jsii.String("The CustomMessage trigger function"),
@@ -214,7 +224,8 @@ func (s *CustomMessageStack) attachToExistingPool(stack awscdk.Stack, cfg Config
 
 // addFallbackMetrics turns the function's log field "fallback" into CloudWatch metrics (a metric
 // filter reads the JSON log lines, so the function itself stays free of metrics code) and alarms
-// on every fallback to Cognito's template, and on function errors, which should never happen.
+// on every fallback to Cognito's template, and on function errors and throttles, which should never
+// happen.
 func (s *CustomMessageStack) addFallbackMetrics(stack awscdk.Stack, cfg Config) {
 	ns := jsii.String(MetricNamespace(cfg.StackName))
 	metrics := map[string]awscloudwatch.Metric{}
@@ -250,9 +261,19 @@ func (s *CustomMessageStack) addFallbackMetrics(stack awscdk.Stack, cfg Config) 
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
 		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 	})
+	// Lambda refuses the invocation before our code runs, so neither errors nor fallbacks see it.
+	throttles := awscloudwatch.NewAlarm(stack, jsii.String("FunctionThrottleAlarm"), &awscloudwatch.AlarmProps{
+		AlarmDescription: jsii.String("The CustomMessage trigger was throttled (account or reserved concurrency exhausted): " +
+			"Cognito fails the user's request."),
+		Metric:             s.Function.MetricThrottles(&awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: awscdk.Duration_Minutes(jsii.Number(5))}),
+		Threshold:          jsii.Number(1),
+		EvaluationPeriods:  jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	})
 	if cfg.AlarmTopicArn != "" {
 		topic := awssns.Topic_FromTopicArn(stack, jsii.String("AlarmTopic"), jsii.String(cfg.AlarmTopicArn))
-		for _, a := range []awscloudwatch.Alarm{s.FallbackAlarm, errors} {
+		for _, a := range []awscloudwatch.Alarm{s.FallbackAlarm, errors, throttles} {
 			a.AddAlarmAction(awscloudwatchactions.NewSnsAction(topic))
 		}
 	}

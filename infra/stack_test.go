@@ -202,13 +202,18 @@ func TestDefaultStack(t *testing.T) {
 			})
 		})
 	})
-	t.Run("an app client", func(t *testing.T) {
+	t.Run("an app client: SRP only, explicit token lifetimes", func(t *testing.T) {
 		expect(t, "client", func() {
 			tpl.HasResourceProperties(jsii.String("AWS::Cognito::UserPoolClient"), map[string]any{
 				"UserPoolId":                 map[string]any{"Ref": poolID},
 				"GenerateSecret":             false,
 				"PreventUserExistenceErrors": "ENABLED",
-				"ExplicitAuthFlows":          assertions.Match_ArrayWith(&[]any{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"}),
+				// A plain list matches exactly: no ALLOW_USER_PASSWORD_AUTH.
+				"ExplicitAuthFlows":    []any{"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
+				"AccessTokenValidity":  60,
+				"IdTokenValidity":      60,
+				"RefreshTokenValidity": 30 * 24 * 60,
+				"TokenValidityUnits":   map[string]any{"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "minutes"},
 			})
 		})
 		// No hosted-UI OAuth flows by default: CDK would otherwise enable the implicit grant with an
@@ -217,6 +222,27 @@ func TestDefaultStack(t *testing.T) {
 		for _, k := range []string{"AllowedOAuthFlows", "CallbackURLs"} {
 			if v, ok := client[k]; ok {
 				t.Errorf("client has %s = %v", k, v)
+			}
+		}
+	})
+	t.Run("an alarm on throttles, which fail the user's call", func(t *testing.T) {
+		expect(t, "throttles alarm", func() {
+			tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+				"Namespace":          "AWS/Lambda",
+				"MetricName":         "Throttles",
+				"Dimensions":         []any{map[string]any{"Name": "FunctionName", "Value": map[string]any{"Ref": fnID}}},
+				"Statistic":          "Sum",
+				"Period":             300,
+				"Threshold":          1,
+				"EvaluationPeriods":  1,
+				"ComparisonOperator": "GreaterThanOrEqualToThreshold",
+				"TreatMissingData":   "notBreaching",
+			})
+		})
+		// Without alarmTopicArn (not a production stage) the alarms notify nobody, by design.
+		for id, a := range resources(tpl, "AWS::CloudWatch::Alarm") {
+			if actions, ok := a["Properties"].(map[string]any)["AlarmActions"]; ok {
+				t.Errorf("alarm %s has actions %v without a topic", id, actions)
 			}
 		}
 	})
@@ -232,10 +258,33 @@ func TestDefaultStack(t *testing.T) {
 	t.Run("cdk-nag finds nothing unsuppressed", func(t *testing.T) { expectNagClean(t, stack) })
 }
 
+func TestAppClientOptions(t *testing.T) {
+	// GIVEN a migration that needs USER_PASSWORD_AUTH and shorter sessions
+	// WHEN the stack is synthesized with them
+	stack, tpl := synth(t, map[string]any{
+		KeyPasswordAuth: "true", KeyAccessTokenMinutes: "15", KeyIDTokenMinutes: "30", KeyRefreshTokenDays: "7",
+	})
+	// THEN the client allows both flows and carries the lifetimes, in minutes
+	expect(t, "client", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::Cognito::UserPoolClient"), map[string]any{
+			"ExplicitAuthFlows":    []any{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
+			"AccessTokenValidity":  15,
+			"IdTokenValidity":      30,
+			"RefreshTokenValidity": 7 * 24 * 60,
+			"TokenValidityUnits":   map[string]any{"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "minutes"},
+		})
+	})
+	expect(t, "output", func() {
+		tpl.HasOutput(jsii.String("UserPoolClientId"), map[string]any{"Description": "App client (SRP and USER_PASSWORD_AUTH)"})
+	})
+	t.Run("cdk-nag finds nothing unsuppressed", func(t *testing.T) { expectNagClean(t, stack) })
+}
+
 func TestConfigOverrides(t *testing.T) {
 	stack, tpl := synth(t, map[string]any{
 		KeyStage: "prod", KeyAppName: "Acme Café", KeyDefaultLocale: "de", KeyLogRetentionDays: "90",
 		KeySESFromEmail: "no-reply@acme.example", KeySESFromName: "Acme", KeySESRegion: "eu-west-1",
+		KeyAlarmTopicArn: topic, // prod requires SES and an alarm topic
 	})
 	if got := *stack.StackName(); got != "CognitoCustomMessage-prod" {
 		t.Errorf("stack name %q", got)
@@ -257,6 +306,15 @@ func TestConfigOverrides(t *testing.T) {
 			},
 		})
 	})
+	alarms := resources(tpl, "AWS::CloudWatch::Alarm")
+	if len(alarms) != 3 { // fallbacks, errors, throttles
+		t.Errorf("%d alarms; want 3", len(alarms))
+	}
+	for id, a := range alarms {
+		if got := fmt.Sprint(a["Properties"].(map[string]any)["AlarmActions"]); got != "["+topic+"]" {
+			t.Errorf("alarm %s notifies %s; want the topic %s", id, got, topic)
+		}
+	}
 	_, pool := only(t, tpl, "AWS::Cognito::UserPool")
 	if arn := fmt.Sprint(pool["EmailConfiguration"].(map[string]any)["SourceArn"]); !strings.Contains(arn, "eu-west-1") || !strings.Contains(arn, "identity/no-reply@acme.example") {
 		t.Errorf("SES identity %s; want the from-address in eu-west-1", arn)
