@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +26,8 @@ const (
 // Fallback levels, logged as "fallback".
 const (
 	FallbackNone            = "none"
-	FallbackDefaultLocale   = "default_locale"
+	FallbackDefaultLocale   = "default_locale" // the chosen brand's default locale
+	FallbackDefaultBrand    = "default_brand"  // the default brand (templates/ and APP_NAME)
 	FallbackCognitoTemplate = "cognito_template"
 	FallbackUntouched       = "untouched" // not a CustomMessage source we know: event returned as is
 )
@@ -41,20 +43,25 @@ type Catalog interface {
 
 // Handler turns a CustomMessage event into a localized reply. Build it with New.
 type Handler struct {
-	catalog Catalog
-	locales *Locales
-	def     string
-	appName string
-	log     *slog.Logger
+	def0 *brand // the default brand: the catalog New was given, APP_NAME, DEFAULT_LOCALE
+	def  string
+	log  *slog.Logger
+
+	brands            map[string]*brand // by name; nil without brands
+	byClient          map[string]*brand // by app client ID
+	brandFromMetadata bool
 }
 
 // Option configures a Handler.
 type Option func(*options)
 
 type options struct {
-	defaultLocale string
-	appName       string
-	logger        *slog.Logger
+	defaultLocale     string
+	appName           string
+	logger            *slog.Logger
+	brands            []Brand
+	brandClients      map[string]string
+	brandFromMetadata bool
 }
 
 // WithDefaultLocale sets the locale used when neither the metadata nor the user's attribute match.
@@ -77,10 +84,10 @@ func New(catalog Catalog, opts ...Option) *Handler {
 	if o.logger == nil {
 		o.logger = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{catalog: catalog, log: o.logger}
-	h.appName = messages.Sanitize(o.appName, messages.MaxAppNameUnits)
-	if h.appName == "" {
-		h.appName = DefaultAppName
+	h := &Handler{log: o.logger}
+	appName := messages.Sanitize(o.appName, messages.MaxAppNameUnits)
+	if appName == "" {
+		appName = DefaultAppName
 	}
 	if strings.TrimSpace(o.defaultLocale) == "" {
 		o.defaultLocale = FallbackLocale
@@ -88,8 +95,8 @@ func New(catalog Catalog, opts ...Option) *Handler {
 	// This runs at every cold start: list the locales once, and build a second matcher only when
 	// the default is not the fallback the first was built around.
 	shipped := catalog.Locales()
-	h.locales = NewLocales(shipped, FallbackLocale)
-	def, _, ok := h.locales.Match(o.defaultLocale)
+	locales := NewLocales(shipped, FallbackLocale)
+	def, _, ok := locales.Match(o.defaultLocale)
 	if !ok {
 		// A bad setting must not break every sign-in: say so once, loudly, and carry on in English.
 		h.log.Error("DEFAULT_LOCALE matches no shipped locale; using the fallback",
@@ -98,8 +105,11 @@ func New(catalog Catalog, opts ...Option) *Handler {
 	}
 	h.def = def
 	if def != FallbackLocale {
-		h.locales = NewLocales(shipped, def)
+		locales = NewLocales(shipped, def)
 	}
+	h.def0 = &brand{name: DefaultBrandName, catalog: catalog, appName: appName, defWant: def, locales: locales, def: def}
+	h.def0.once.Do(func() {}) // built above
+	h.initBrands(&o)
 	return h
 }
 
@@ -108,10 +118,12 @@ func (h *Handler) DefaultLocale() string { return h.def }
 
 // Outcome is what Handle decided for one event; Invoke turns it into the reply and the log line.
 type Outcome struct {
-	Response   Response
-	Source     string // the trigger source without "CustomMessage_"; "" if unknown
-	Resolution Resolution
-	Rendered   string // the locale whose templates produced the reply; "" if none
+	Response    Response
+	Source      string // the trigger source without "CustomMessage_"; "" if unknown
+	Brand       string // the brand chosen for the event
+	BrandSource string // BrandFromClient, BrandFromMetadata or BrandDefault
+	Resolution  Resolution
+	Rendered    string // the locale whose templates produced the reply; "" if none
 	Fallback   string
 	Reason     string // why a fallback happened; names rules and templates, never user data
 	RenderTime time.Duration
@@ -124,8 +136,11 @@ func (h *Handler) Handle(ctx context.Context, ev *Event) Outcome {
 		return Outcome{Fallback: FallbackUntouched, Reason: "unknown trigger source"}
 	}
 	req := &ev.Request
-	o := Outcome{Source: source}
-	o.Resolution = h.locales.Resolve(req.ClientMetadata, attribute(req.UserAttributes, "locale"))
+	b, bsrc := h.chooseBrand(ev)
+	b.init(h)
+	o := Outcome{Source: source, Brand: b.name, BrandSource: bsrc}
+	attrLocale := attribute(req.UserAttributes, "locale")
+	o.Resolution = b.locales.Resolve(req.ClientMetadata, attrLocale)
 
 	ph := messages.Placeholders{Code: req.CodeParameter}
 	switch {
@@ -148,7 +163,6 @@ func (h *Handler) Handle(ctx context.Context, ev *Event) Outcome {
 		Code:     ph.Code,
 		Username: ph.Username,
 		Link:     ph.Link,
-		AppName:  h.appName,
 	}
 	// Attributes are whatever the user typed. Until the recipient is proven to own the address or
 	// number, none of them goes into the message (sign-up spam); after, only a name that reads as one.
@@ -157,24 +171,38 @@ func (h *Handler) Handle(ctx context.Context, ev *Event) Outcome {
 		attrs = req.UserAttributes
 	}
 
+	// The chosen locale in the chosen brand, then the brand's default locale, then the default
+	// brand's choice and its default: the first that renders within Cognito's rules is sent.
+	type attempt struct {
+		b        *brand
+		locale   string
+		fallback string
+	}
+	attempts := make([]attempt, 0, 4)
+	attempts = append(attempts, attempt{b, o.Resolution.Locale, FallbackNone}, attempt{b, b.def, FallbackDefaultLocale})
+	if b != h.def0 {
+		res := h.def0.locales.Resolve(req.ClientMetadata, attrLocale)
+		attempts = append(attempts, attempt{h.def0, res.Locale, FallbackDefaultBrand}, attempt{h.def0, h.def, FallbackDefaultBrand})
+	}
 	start := time.Now()
-	msg, err := h.render(o.Resolution.Locale, source, data, ph, attrs)
-	o.Rendered = o.Resolution.Locale
-	if err != nil && o.Resolution.Locale != h.def {
-		o.Fallback, o.Reason = FallbackDefaultLocale, err.Error()
-		msg, err = h.render(h.def, source, data, ph, attrs)
-		o.Rendered = h.def
+	var reasons []string
+	for i, a := range attempts {
+		if slices.ContainsFunc(attempts[:i], func(p attempt) bool { return p.b == a.b && p.locale == a.locale }) {
+			continue // already tried
+		}
+		data.AppName = a.b.appName
+		msg, err := h.render(a.b, a.locale, source, data, ph, attrs)
+		if err != nil {
+			reasons = append(reasons, err.Error())
+			continue
+		}
+		o.Rendered, o.Fallback, o.Reason = a.locale, a.fallback, strings.Join(reasons, "; ")
+		o.RenderTime = time.Since(start)
+		o.Response = Response{SMSMessage: &msg.SMS, EmailMessage: &msg.Email, EmailSubject: &msg.Subject}
+		return o
 	}
 	o.RenderTime = time.Since(start)
-	if err != nil {
-		o.Rendered = ""
-		return o.fallBack(err.Error())
-	}
-	if o.Fallback == "" {
-		o.Fallback = FallbackNone
-	}
-	o.Response = Response{SMSMessage: &msg.SMS, EmailMessage: &msg.Email, EmailSubject: &msg.Subject}
-	return o
+	return o.fallBack(strings.Join(reasons, "; "))
 }
 
 // fallBack leaves every message to Cognito's own template (null fields).
@@ -188,26 +216,36 @@ func (o Outcome) fallBack(reason string) Outcome {
 
 // render renders one locale's message set, greeting by name when attrs (nil where no attribute may
 // appear) hold one that the locale's name attributes and messages.DisplayName accept.
-func (h *Handler) render(locale, source string, d messages.Data, ph messages.Placeholders, attrs map[string]any) (messages.Message, error) {
+func (h *Handler) render(b *brand, locale, source string, d messages.Data, ph messages.Placeholders, attrs map[string]any) (messages.Message, error) {
 	if attrs != nil {
-		d.Name = displayName(h.catalog.NameAttributes(locale), attrs)
+		d.Name = displayName(b.catalog.NameAttributes(locale), attrs)
 	}
-	msg, err := h.catalog.Render(locale, source, d)
+	msg, err := b.catalog.Render(locale, source, d)
 	if err == nil {
 		err = messages.Check(msg, ph)
 	}
 	if err != nil {
-		return messages.Message{}, &renderError{locale: locale, source: source, err: err}
+		e := &renderError{locale: locale, source: source, err: err}
+		if b != h.def0 {
+			e.brand = b.name
+		}
+		return messages.Message{}, e
 	}
 	return msg, nil
 }
 
 type renderError struct {
-	locale, source string
-	err            error
+	brand, locale, source string
+	err                   error
 }
 
-func (e *renderError) Error() string { return e.locale + "/" + e.source + ": " + e.err.Error() }
+func (e *renderError) Error() string {
+	s := e.locale + "/" + e.source + ": " + e.err.Error()
+	if e.brand != "" {
+		s = e.brand + ":" + s
+	}
+	return s
+}
 func (e *renderError) Unwrap() error { return e.err }
 
 // displayName is the first of keys' attribute values that reads as a person's name, or "". Only
@@ -314,6 +352,8 @@ func (h *Handler) logInvocation(ctx context.Context, o Outcome, lenient bool, to
 	}
 	attrs := []slog.Attr{
 		slog.String("trigger_source", o.Source),
+		slog.String("brand", o.Brand),
+		slog.String("brand_source", o.BrandSource),
 		slog.String("locale_source", string(o.Resolution.Source)),
 		slog.String("requested_locale", o.Resolution.Requested),
 		slog.String("resolved_locale", o.Resolution.Locale),

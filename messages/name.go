@@ -203,28 +203,45 @@ const (
 	scriptListed // the scripts from here on are distinct but never mixed with another
 )
 
-// scriptTables are checked in order; the first few cover nearly every name.
-var scriptTables = []struct {
-	s     script
-	table *unicode.RangeTable
-}{
-	{scriptLatin, unicode.Latin}, {scriptHan, unicode.Han}, {scriptArabic, unicode.Arabic},
-	{scriptCyrillic, unicode.Cyrillic}, {scriptHiragana, unicode.Hiragana}, {scriptKatakana, unicode.Katakana},
-	{scriptHangul, unicode.Hangul}, {scriptGreek, unicode.Greek}, {scriptHebrew, unicode.Hebrew},
-	{scriptArmenian, unicode.Armenian}, {scriptBopomofo, unicode.Bopomofo}, {scriptCommon, unicode.Common},
-	{scriptListed, unicode.Devanagari}, {scriptListed + 1, unicode.Bengali}, {scriptListed + 2, unicode.Tamil},
-	{scriptListed + 3, unicode.Telugu}, {scriptListed + 4, unicode.Thai}, {scriptListed + 5, unicode.Georgian},
-	{scriptListed + 6, unicode.Ethiopic}, {scriptListed + 7, unicode.Gujarati}, {scriptListed + 8, unicode.Gurmukhi},
-	{scriptListed + 9, unicode.Kannada}, {scriptListed + 10, unicode.Malayalam}, {scriptListed + 11, unicode.Sinhala},
-	{scriptListed + 12, unicode.Khmer}, {scriptListed + 13, unicode.Lao}, {scriptListed + 14, unicode.Myanmar},
-	{scriptListed + 15, unicode.Thaana}, {scriptListed + 16, unicode.Syriac}, {scriptListed + 17, unicode.Tibetan},
-	{scriptListed + 18, unicode.Mongolian}, {scriptListed + 19, unicode.Oriya}, {scriptListed + 20, unicode.Cherokee},
-}
-
+// scriptOf finds a letter's script, the commonest first. A switch rather than a table of
+// *unicode.RangeTable: a package-level table would be filled in at every cold start.
 func scriptOf(r rune) script {
-	for _, t := range scriptTables {
-		if unicode.Is(t.table, r) {
-			return t.s
+	switch {
+	case unicode.Is(unicode.Latin, r):
+		return scriptLatin
+	case unicode.Is(unicode.Han, r):
+		return scriptHan
+	case unicode.Is(unicode.Arabic, r):
+		return scriptArabic
+	case unicode.Is(unicode.Cyrillic, r):
+		return scriptCyrillic
+	case unicode.Is(unicode.Hiragana, r):
+		return scriptHiragana
+	case unicode.Is(unicode.Katakana, r):
+		return scriptKatakana
+	case unicode.Is(unicode.Hangul, r):
+		return scriptHangul
+	case unicode.Is(unicode.Greek, r):
+		return scriptGreek
+	case unicode.Is(unicode.Hebrew, r):
+		return scriptHebrew
+	case unicode.Is(unicode.Armenian, r):
+		return scriptArmenian
+	case unicode.Is(unicode.Bopomofo, r):
+		return scriptBopomofo
+	case unicode.Is(unicode.Common, r):
+		return scriptCommon
+	}
+	// Scripts that are never written together with another in a name; a letter of any other script
+	// is scriptOther, which only passes alone.
+	for i, t := range [...]*unicode.RangeTable{
+		unicode.Devanagari, unicode.Bengali, unicode.Tamil, unicode.Telugu, unicode.Thai, unicode.Georgian,
+		unicode.Ethiopic, unicode.Gujarati, unicode.Gurmukhi, unicode.Kannada, unicode.Malayalam,
+		unicode.Sinhala, unicode.Khmer, unicode.Lao, unicode.Myanmar, unicode.Thaana, unicode.Syriac,
+		unicode.Tibetan, unicode.Mongolian, unicode.Oriya, unicode.Cherokee,
+	} {
+		if unicode.Is(t, r) {
+			return scriptListed + script(i)
 		}
 	}
 	return scriptOther

@@ -148,8 +148,23 @@ func HasSource(source string) bool {
 // Table is a sorted list of compiled sets: the generated one, or one a test builds.
 type Table []Entry
 
-// Compiled is the table generated from templates/ (sets_gen.go).
+// Compiled is the table generated from templates/ (sets_gen.go): the default brand.
 func Compiled() Table { return generated }
+
+// Brand is one brand compiled into the binary from a brands folder (see templates.Brand): its own
+// product name and client IDs, and a table over its locales with its logo, colours and wording
+// compiled in.
+type Brand struct {
+	Name          string
+	AppName       string
+	DefaultLocale string   // "" when brand.json sets none
+	ClientIDs     []string // the app clients brand.json maps to it
+	Table         Table
+}
+
+// Brands are the brands compiled in (brands_gen.go, built with -tags brands from BRANDS_DIR), sorted
+// by name; none otherwise.
+func Brands() []Brand { return generatedBrands }
 
 // Locales returns the locales the table has, sorted.
 func (t Table) Locales() []string {

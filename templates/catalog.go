@@ -7,6 +7,7 @@ import (
 	htmltemplate "html/template"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -47,12 +48,13 @@ var embedded embed.FS
 // Files returns the embedded template tree, for tools that lint or preview it.
 func Files() fs.FS { return embedded }
 
-// view adds what the layout needs about the locale to the caller's data.
+// view adds what the layout needs about the locale and the brand to the caller's data.
 type view struct {
 	messages.Data
 	Lang  string
 	Dir   string // "ltr" or "rtl"
 	Align string // "left" or "right", for clients that ignore dir
+	Brand BrandView
 }
 
 // Catalog is the set of locales found in a template tree and their lazily parsed templates.
@@ -60,6 +62,7 @@ type view struct {
 type Catalog struct {
 	fsys    fs.FS
 	locales []string
+	brand   BrandView
 
 	layoutOnce sync.Once
 	layout     *htmltemplate.Template
@@ -87,6 +90,7 @@ type set struct {
 	// them for emptiness, which Compile needs (see simpleUse).
 	simple bool
 	tested messages.Variant // the optional values the templates test with {{if}}
+	brand  BrandView
 }
 
 var (
@@ -111,12 +115,20 @@ func Embedded() *Catalog {
 
 // New discovers the locales of a template tree: every top-level folder whose name is a canonical
 // BCP 47 tag ("de", "pt-BR", "zh-Hans"). Other folders are ignored. Files are read on first use.
-func New(fsys fs.FS) (*Catalog, error) {
+func New(fsys fs.FS) (*Catalog, error) { return newCatalog(fsys, nil, BrandView{}) }
+
+// newCatalog is New for a brand: only the given locales (nil: every folder) and the brand's values
+// in the layout.
+func newCatalog(fsys fs.FS, locales []string, brand BrandView) (*Catalog, error) {
+	c := &Catalog{fsys: fsys, sets: map[string]*set{}, configs: map[string]*localeConfig{}, brand: brand}
+	if locales != nil {
+		c.locales = slices.Sorted(slices.Values(locales))
+		return c, nil
+	}
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("templates: read root: %w", err)
 	}
-	c := &Catalog{fsys: fsys, sets: map[string]*set{}, configs: map[string]*localeConfig{}}
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue
@@ -167,7 +179,7 @@ func (c *Catalog) load(locale, source string) (*set, error) {
 		c.sets[key] = s
 	}
 	c.mu.Unlock()
-	s.once.Do(func() { s.err = c.parse(s, locale, source) })
+	s.once.Do(func() { s.brand = c.brand; s.err = c.parse(s, locale, source) })
 	return s, s.err
 }
 
@@ -269,7 +281,7 @@ const (
 )
 
 func (s *set) view(locale string, d messages.Data) view {
-	v := view{Data: d, Lang: locale, Dir: s.dir, Align: "left"}
+	v := view{Data: d, Lang: locale, Dir: s.dir, Align: "left", Brand: s.brand}
 	if s.dir == "rtl" {
 		v.Align = "right"
 	}

@@ -1,10 +1,13 @@
 // Command genmessages is `make generate`: it compiles every locale, trigger source and variant of
-// the embedded templates into messages/sets_gen.go, the table the Lambda renders from. It fails,
-// naming the template, when a template cannot be compiled.
+// the embedded templates into messages/sets_gen.go, the table the Lambda renders from, and, with
+// -brands DIR, every brand in DIR into messages/brands_gen.go (read by builds with -tags brands).
+// It fails, naming the template or brand file, when something cannot be compiled.
 package main
 
 import (
 	"bytes"
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 
@@ -12,13 +15,15 @@ import (
 )
 
 func main() {
-	if err := run(); err != nil {
+	brandsDir := flag.String("brands", "", "a folder of brands to compile into "+templates.BrandsFile+" (empty: none)")
+	flag.Parse()
+	if err := run(*brandsDir); err != nil {
 		fmt.Fprintln(os.Stderr, "genmessages:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
+func run(brandsDir string) error {
 	table, err := templates.Embedded().Table()
 	if err != nil {
 		return err
@@ -27,12 +32,46 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	if old, err := os.ReadFile(templates.GeneratedFile); err == nil && bytes.Equal(old, src) {
-		return nil
-	}
-	if err := os.WriteFile(templates.GeneratedFile, src, 0o644); err != nil {
+	if err := write(templates.GeneratedFile, src, fmt.Sprintf("%d message sets", len(table))); err != nil {
 		return err
 	}
-	fmt.Printf("wrote %s: %d message sets\n", templates.GeneratedFile, len(table))
+	if brandsDir == "" {
+		return nil
+	}
+	brands, err := templates.LoadBrands(os.DirFS(brandsDir), templates.Files())
+	if err != nil {
+		return err
+	}
+	var compiled []templates.BrandTable
+	sets := 0
+	for _, b := range brands {
+		t, err := b.Catalog.Table()
+		if err != nil {
+			return fmt.Errorf("brand %s: %w", b.Name, err)
+		}
+		compiled = append(compiled, templates.BrandTable{Brand: b, Table: t})
+		sets += len(t)
+	}
+	src, err = templates.GenerateBrandsGo(compiled)
+	if err != nil {
+		return err
+	}
+	return write(templates.BrandsFile, src, fmt.Sprintf("%d brands from %s, %d message sets", len(brands), brandsDir, sets))
+}
+
+// write replaces file only when its content changes, so make sees it as new only then.
+func write(file string, src []byte, what string) error {
+	old, err := os.ReadFile(file)
+	if err == nil && bytes.Equal(old, src) {
+		return nil
+	}
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.WriteFile(file, src, 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s: %s\n", file, what)
 	return nil
 }
+

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sync"
+
+	"cognito-custom-message/messages"
+)
+
+// Brand is one set of messages with its own product name, look and wording (a brands folder
+// compiled in: messages.Brands()). Each invocation is answered in one brand, chosen by BrandFor.
+type Brand struct {
+	Name          string
+	AppName       string
+	DefaultLocale string   // its default locale; "" = the deployment's, if the brand sends it
+	ClientIDs     []string // app clients whose messages get it
+	Catalog       Catalog
+}
+
+// BrandsOf adapts the compiled brands.
+func BrandsOf(bs []messages.Brand) []Brand {
+	out := make([]Brand, len(bs))
+	for i, b := range bs {
+		out[i] = Brand{Name: b.Name, AppName: b.AppName, DefaultLocale: b.DefaultLocale, ClientIDs: b.ClientIDs, Catalog: b.Table}
+	}
+	return out
+}
+
+// Where a brand came from, logged as brand_source.
+const (
+	BrandFromClient   = "clientId"
+	BrandFromMetadata = "clientMetadata"
+	BrandDefault      = "default"
+)
+
+// DefaultBrandName is how the log names the default brand (templates/ and APP_NAME).
+const DefaultBrandName = "default"
+
+// brand is a Brand ready to answer: the default brand is built in New; the others on their first
+// invocation, so that a cold start pays only for the brand it serves.
+type brand struct {
+	name    string
+	catalog Catalog
+	appName string
+
+	defWant string // the default locale asked for; resolved within the brand's locales
+	once    sync.Once
+	locales *Locales
+	def     string
+}
+
+func (b *brand) init(h *Handler) {
+	b.once.Do(func() {
+		shipped := b.catalog.Locales()
+		def := b.defWant
+		if !slices.Contains(shipped, def) {
+			// The deployment's default, or the locale the brand has that is closest to it, else its
+			// first: a brand that sends only de and fr still has a default when DEFAULT_LOCALE=en.
+			def = shipped[0]
+			if loc, _, ok := NewLocales(shipped, def).Match(h.def); ok {
+				def = loc
+			}
+		}
+		b.def, b.locales = def, NewLocales(shipped, def)
+	})
+}
+
+// BrandClients parses the deploy-time mapping of app client IDs to brand names (BRAND_CLIENTS, a
+// JSON object), for clients that exist only once the pool does.
+func BrandClients(s string) (map[string]string, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var m map[string]string
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		return nil, fmt.Errorf("BRAND_CLIENTS: want a JSON object of client ID to brand name: %w", err)
+	}
+	return m, nil
+}
+
+// WithBrands adds brands besides the default one.
+func WithBrands(bs ...Brand) Option { return func(o *options) { o.brands = append(o.brands, bs...) } }
+
+// WithBrandClients maps app client IDs to brand names, on top of the brands' own ClientIDs. An entry
+// naming no brand is logged at start and ignored.
+func WithBrandClients(m map[string]string) Option { return func(o *options) { o.brandClients = m } }
+
+// WithBrandFromMetadata lets clientMetadata.brand choose among the brands when the client ID does
+// not. Metadata is whatever the caller sends: it can pick one of the operator's brands, nothing else.
+func WithBrandFromMetadata(on bool) Option { return func(o *options) { o.brandFromMetadata = on } }
+
+// initBrands indexes the brands by name and by client ID. Maps, built once at start from a handful
+// of entries, make each invocation's lookup O(1).
+func (h *Handler) initBrands(o *options) {
+	if len(o.brands) == 0 {
+		return
+	}
+	h.brands = make(map[string]*brand, len(o.brands))
+	h.byClient = map[string]*brand{}
+	for _, b := range o.brands {
+		if b.Catalog == nil || len(b.Catalog.Locales()) == 0 || b.Name == "" || b.Name == DefaultBrandName {
+			h.log.Error("brand ignored: no name or no locales", "brand", b.Name)
+			continue
+		}
+		app := messages.Sanitize(b.AppName, messages.MaxAppNameUnits)
+		if app == "" {
+			app = h.def0.appName
+		}
+		def := b.DefaultLocale
+		if def == "" {
+			def = h.def0.def
+		}
+		br := &brand{name: b.Name, catalog: b.Catalog, appName: app, defWant: def}
+		h.brands[b.Name] = br
+		for _, id := range b.ClientIDs {
+			h.byClient[id] = br
+		}
+	}
+	for id, name := range o.brandClients {
+		if br, ok := h.brands[name]; ok {
+			h.byClient[id] = br
+		} else {
+			h.log.Error("BRAND_CLIENTS names a brand that is not built in; its client gets the default brand", "brand", name)
+		}
+	}
+	h.brandFromMetadata = o.brandFromMetadata
+}
+
+// chooseBrand picks the brand for an event: the client's (set by Cognito), then the one metadata
+// names when allowed, then the default.
+func (h *Handler) chooseBrand(ev *Event) (*brand, string) {
+	if h.brands == nil {
+		return h.def0, BrandDefault
+	}
+	if b, ok := h.byClient[ev.CallerContext.ClientID]; ok {
+		return b, BrandFromClient
+	}
+	if h.brandFromMetadata {
+		if b, ok := h.brands[ev.Request.ClientMetadata["brand"]]; ok {
+			return b, BrandFromMetadata
+		}
+	}
+	return h.def0, BrandDefault
+}
