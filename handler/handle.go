@@ -124,9 +124,9 @@ type Outcome struct {
 	BrandSource string // BrandFromClient, BrandFromMetadata or BrandDefault
 	Resolution  Resolution
 	Rendered    string // the locale whose templates produced the reply; "" if none
-	Fallback   string
-	Reason     string // why a fallback happened; names rules and templates, never user data
-	RenderTime time.Duration
+	Fallback    string
+	Reason      string // why a fallback happened; names rules and templates, never user data
+	RenderTime  time.Duration
 }
 
 // Handle is the event → reply logic: pure but for the clock and the context's deadline.

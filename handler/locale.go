@@ -127,8 +127,8 @@ func loggable(t language.Tag) string {
 
 // Resolution is the outcome of choosing a locale for one event.
 type Resolution struct {
-	Locale    string
-	Source    LocaleSource
+	Locale string
+	Source LocaleSource
 	// Requested is what may be logged of the request (see Match): the matched tag reduced to
 	// language, script and region, else the fixed word for the first value given, else "".
 	Requested string

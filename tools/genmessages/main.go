@@ -74,4 +74,3 @@ func write(file string, src []byte, what string) error {
 	fmt.Printf("wrote %s: %s\n", file, what)
 	return nil
 }
-
