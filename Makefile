@@ -8,18 +8,31 @@ APP_NAME ?= Example
 DEFAULT_LOCALE ?= en
 export APP_NAME DEFAULT_LOCALE
 
-BUILD_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
+# Brands (see README): every folder with a brand.json under BRANDS_DIR is compiled in. A folder
+# outside the repository works too, and leaves the tracked files as they are: the compiled brands go
+# to messages/brands_gen.go, which git ignores and only builds with -tags brands read.
+BRANDS_DIR ?= brands
+HAVE_BRANDS := $(shell [ -d '$(BRANDS_DIR)' ] && echo yes)
+ifeq ($(HAVE_BRANDS),yes)
+LAMBDA_TAGS := brands
+GEN_FLAGS := -brands '$(BRANDS_DIR)'
+TEST_TAGS := -tags brands
+endif
+export BRANDS_DIR LAMBDA_TAGS
+comma := ,
+BUILD_FLAGS := -tags lambda.norpc$(if $(LAMBDA_TAGS),$(comma)$(LAMBDA_TAGS)) -trimpath -ldflags "-s -w"
 LAMBDA_DIR := build/lambda
 PROVIDER_DIR := build/provider
 PROVIDER_SOURCES := $(shell find provider internal/poolattach -type f) go.mod go.sum
 LOCAL_DIR := build/local
 TEMPLATE_FILES := $(shell find templates -type f)
-GO_SOURCES := $(shell find handler messages -type f) messages/sets_gen.go go.mod go.sum
+GO_SOURCES := $(shell find handler messages -type f) messages/sets_gen.go go.mod go.sum build/brands.stamp
 # Outside CI, `make test` first regenerates messages/sets_gen.go from templates/; in CI the test
 # that compares it with the templates catches a generated file somebody forgot to commit.
 ifeq ($(CI),)
 TEST_PREREQ := messages/sets_gen.go
 endif
+TEST_PREREQ += build/brands.stamp
 # Not ./...: npm's node_modules holds Go template files that are not part of this module.
 PKGS := ./handler/... ./messages/... ./templates/... ./infra/... ./provider/... ./internal/... ./tools/...
 
@@ -32,14 +45,14 @@ invoke: $(LOCAL_DIR)/bootstrap ## run the function on EVENT under the Lambda Run
 	go run ./tools/invoke -bootstrap $(LOCAL_DIR)/bootstrap -event $(EVENT)
 
 .PHONY: test
-test: $(TEST_PREREQ) lint ## run every offline test: unit, golden, catalog, runtime emulator, CDK stack
-	go test -count=1 $(PKGS)
+test: $(TEST_PREREQ) lint ## run every offline test: unit, golden, catalog, runtime emulator, CDK stack (and BRANDS_DIR's brands)
+	go test -count=1 $(TEST_TAGS) $(PKGS)
 
 .PHONY: lint
 lint: ## gofmt and go vet
 	@bad=$$(gofmt -l $$(find . -name '*.go' -not -path './node_modules/*' -not -path './cdk.out/*')); \
 	  if [ -n "$$bad" ]; then echo "gofmt would change: $$bad"; exit 1; fi
-	go vet $(PKGS)
+	go vet $(TEST_TAGS) $(PKGS)
 	go vet -tags e2e ./e2e/
 
 .PHONY: e2e
@@ -53,8 +66,8 @@ demo: node_modules/.package-lock.json $(LOCAL_DIR)/bootstrap ## see it work: a l
 	go run ./tools/demo -bootstrap $(LOCAL_DIR)/bootstrap
 
 .PHONY: lint-templates
-lint-templates: ## report on templates/: missing files, parse errors, placeholders, limits, characters, SMS segments
-	go run ./tools/linttemplates -dir templates
+lint-templates: ## report on templates/ and BRANDS_DIR's brands: missing files, parse errors, placeholders, limits, characters, SMS segments
+	go run ./tools/linttemplates -dir templates -brands '$(BRANDS_DIR)'
 
 # Root installs directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -67,19 +80,28 @@ preview: ## every locale x source as HTML and PNG, with a gallery, in build/prev
 	go run ./tools/preview -templates templates -out build/preview
 
 .PHONY: generate
-generate: ## compile templates/ into messages/sets_gen.go (build, invoke, golden and test do it too)
-	go run ./tools/genmessages
+generate: ## compile templates/ into messages/sets_gen.go, and BRANDS_DIR's brands into messages/brands_gen.go (build, invoke, golden and test do it too)
+	go run ./tools/genmessages $(GEN_FLAGS)
 
 messages/sets_gen.go: $(TEMPLATE_FILES) $(wildcard tools/genmessages/*.go)
 	go run ./tools/genmessages
 
+# Which brands are compiled in: regenerated on every run (a brands folder may change or move without
+# make seeing it), and touched only when the result changes, so the bootstraps rebuild only then.
+build/brands.stamp: FORCE messages/sets_gen.go
+	@mkdir -p build
+	@go run ./tools/genmessages $(GEN_FLAGS) -stamp $@
+
+.PHONY: FORCE
+FORCE:
+
 .PHONY: golden
-golden: messages/sets_gen.go ## rewrite handler/testdata/golden after a deliberate template change
+golden: messages/sets_gen.go build/brands.stamp ## rewrite handler/testdata/golden after a deliberate template change
 	go test ./handler -run TestGolden -update
 
 .PHONY: bench
-bench: messages/sets_gen.go ## warm-path benchmarks, one per trigger source (targets: <= 20 µs/op, <= 60 allocs/op)
-	go test ./handler -run '^$$' -bench . -benchmem -count 1
+bench: messages/sets_gen.go build/brands.stamp ## warm-path benchmarks, one per trigger source (targets: <= 20 µs/op, <= 60 allocs/op)
+	go test $(TEST_TAGS) ./handler -run '^$$' -bench . -benchmem -count 1
 
 FUZZTIME ?= 30s
 .PHONY: fuzz
@@ -89,11 +111,11 @@ fuzz: ## fuzz the event path, the locale matcher and the sanitizer, FUZZTIME eac
 	go test ./messages -run '^$$' -fuzz '^FuzzSanitize$$' -fuzztime $(FUZZTIME)
 
 .PHONY: coldstart
-coldstart: messages/sets_gen.go ## cold start vs a bare aws-lambda-go bootstrap (interleaved rounds) and arm64 sizes
+coldstart: messages/sets_gen.go build/brands.stamp ## cold start vs a bare aws-lambda-go bootstrap (interleaved rounds) and arm64 sizes
 	go run ./tools/coldstart -rounds 41
 
 .PHONY: soak
-soak: messages/sets_gen.go ## 10,000 invocations in one process: resident memory and growth
+soak: messages/sets_gen.go build/brands.stamp ## 10,000 invocations in one process: resident memory and growth
 	go run ./tools/soak -n 10000
 
 .PHONY: build

@@ -31,6 +31,34 @@ func BenchmarkHandle(b *testing.B) {
 	}
 }
 
+// BenchmarkHandleBrand is the same path for a brand chosen by client ID: the brands compiled in
+// (make bench BRANDS_DIR=…), else the example brands read from their folders (slower: they render
+// through html/template, as the compiled ones do not).
+func BenchmarkHandleBrand(b *testing.B) {
+	brands := BrandsOf(messages.Brands())
+	if len(brands) == 0 {
+		brands = exampleBrands(b)
+	}
+	h := testHandler(b, WithBrands(brands...))
+	for _, br := range brands {
+		if len(br.ClientIDs) == 0 {
+			continue
+		}
+		ev := event("ForgotPassword", map[string]any{"given_name": "Lena", "locale": "de-DE"}, map[string]string{"locale": "de-AT"})
+		ev.CallerContext.ClientID = br.ClientIDs[0]
+		b.Run(br.Name, func(b *testing.B) {
+			ctx := context.Background()
+			if o := h.Handle(ctx, ev); o.Fallback != FallbackNone || o.Brand != br.Name {
+				b.Fatalf("brand %s fallback %s: %s", o.Brand, o.Fallback, o.Reason)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				h.Handle(ctx, ev)
+			}
+		})
+	}
+}
+
 // BenchmarkInvoke adds what the runtime path costs on top: JSON decode and encode of the event.
 func BenchmarkInvoke(b *testing.B) {
 	h := testHandler(b)

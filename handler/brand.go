@@ -1,9 +1,9 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"cognito-custom-message/messages"
@@ -67,15 +67,21 @@ func (b *brand) init(h *Handler) {
 	})
 }
 
-// BrandClients parses the deploy-time mapping of app client IDs to brand names (BRAND_CLIENTS, a
-// JSON object), for clients that exist only once the pool does.
+// BrandClients parses the deploy-time mapping of app client IDs to brand names (BRAND_CLIENTS), for
+// clients that exist only once the pool does: "clientId=brand,clientId=brand". A plain list rather
+// than JSON because CloudFormation builds it by joining client IDs it only knows at deploy time.
 func BrandClients(s string) (map[string]string, error) {
+	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, nil
 	}
-	var m map[string]string
-	if err := json.Unmarshal([]byte(s), &m); err != nil {
-		return nil, fmt.Errorf("BRAND_CLIENTS: want a JSON object of client ID to brand name: %w", err)
+	m := map[string]string{}
+	for pair := range strings.SplitSeq(s, ",") {
+		id, name, ok := strings.Cut(strings.TrimSpace(pair), "=")
+		if !ok || id == "" || name == "" {
+			return nil, fmt.Errorf("BRAND_CLIENTS: %q is not clientId=brand", pair)
+		}
+		m[id] = name
 	}
 	return m, nil
 }

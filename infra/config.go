@@ -32,6 +32,7 @@ type Config struct {
 	ProviderAssetDir       string // the folder holding the built provider bootstrap (`make build`)
 	SES                    *SESConfig
 	Client                 ClientConfig // the app client the stack creates (none in existing-pool mode)
+	Brands                 BrandsConfig // brands compiled into the function, and how clients map to them
 	// Production: the stage is "prod" or listed in productionStages, so the guard in production.go
 	// applies; AllowUnsafeProd waives it, and Waivers says what it waived.
 	Production, AllowUnsafeProd bool
@@ -181,6 +182,7 @@ func LoadConfig(get func(key string) any) (Config, error) {
 		}
 	}
 	errs = append(errs, c.loadClient(str)...)
+	errs = append(errs, c.loadBrands(get, str)...)
 	errs = append(errs, c.guardProduction(get, str)...)
 	if len(errs) > 0 {
 		return Config{}, fmt.Errorf("invalid configuration:\n  %s", strings.Join(errs, "\n  "))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -8,14 +9,16 @@ import (
 func ctx(m map[string]any) func(string) any { return func(k string) any { return m[k] } }
 
 func TestLoadConfigDefaults(t *testing.T) {
+	t.Setenv("BRANDS_DIR", "")
 	c, err := LoadConfig(ctx(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Config{Stage: "dev", StackName: "CognitoCustomMessage-dev", AppName: "My App", DefaultLocale: "en", LogRetentionDays: 30,
 		AssetDir: "build/lambda", ProviderAssetDir: "build/provider",
-		Client: ClientConfig{AccessTokenMinutes: 60, IDTokenMinutes: 60, RefreshTokenDays: 30}}
-	if c != want {
+		Client: ClientConfig{AccessTokenMinutes: 60, IDTokenMinutes: 60, RefreshTokenDays: 30},
+		Brands: BrandsConfig{Dir: "brands"}}
+	if !reflect.DeepEqual(c, want) {
 		t.Errorf("got %+v; want %+v", c, want)
 	}
 }

@@ -67,11 +67,13 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 		description:     "Cognito CustomMessage trigger: localized email and SMS",
 		roleDescription: "cognito-custom-message trigger: writes its own logs, nothing else",
 		timeout:         FunctionTimeout,
-		environment: &map[string]*string{
-			"DEFAULT_LOCALE": jsii.String(cfg.DefaultLocale),
-			"APP_NAME":       jsii.String(cfg.AppName),
-		},
+		environment:     functionEnvironment(cfg),
+		functionName:    fixedFunctionName(cfg),
 	})
+	if pairs := brandClientPairs(cfg.Brands.Clients, nil); cfg.UserPoolID != "" && pairs != nil {
+		// Existing pool: its clients exist, so brand.json's clientIds and -c brandClients say it all.
+		s.Function.AddEnvironment(jsii.String("BRAND_CLIENTS"), pairs, nil)
+	}
 
 	s.addFallbackMetrics(stack, cfg)
 	if cfg.UserPoolID != "" {
@@ -116,7 +118,7 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 		DeletionProtection: jsii.Bool(true),
 		RemovalPolicy:      awscdk.RemovalPolicy_RETAIN,
 		Email:              email,
-		LambdaTriggers:     &awscognito.UserPoolTriggers{CustomMessage: s.Function},
+		LambdaTriggers:     triggers(s, cfg),
 	})
 	cdknag.NagSuppressions_AddResourceSuppressions(s.UserPool, &[]*cdknag.NagPackSuppression{
 		{
@@ -131,18 +133,12 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 		},
 	}, jsii.Bool(true))
 
-	s.Client = s.UserPool.AddClient(jsii.String("AppClient"), &awscognito.UserPoolClientOptions{
-		GenerateSecret:             jsii.Bool(false),
-		DisableOAuth:               jsii.Bool(true), // API sign-in; add OAuth flows for a hosted UI deliberately
-		PreventUserExistenceErrors: jsii.Bool(true),
-		// SRP only unless -c passwordAuth=true: the password itself then never leaves the client.
-		AuthFlows: &awscognito.AuthFlow{UserSrp: jsii.Bool(true), UserPassword: jsii.Bool(cfg.Client.PasswordAuth)},
-		// Written down although they equal Cognito's defaults today, so the session lifetime is
-		// visible in review and in the template rather than implied.
-		AccessTokenValidity:  awscdk.Duration_Minutes(jsii.Number(cfg.Client.AccessTokenMinutes)),
-		IdTokenValidity:      awscdk.Duration_Minutes(jsii.Number(cfg.Client.IDTokenMinutes)),
-		RefreshTokenValidity: awscdk.Duration_Days(jsii.Number(cfg.Client.RefreshTokenDays)),
-	})
+	s.Client = s.UserPool.AddClient(jsii.String("AppClient"), clientOptions(cfg))
+	if len(cfg.Brands.Brands) > 0 {
+		ids := s.addBrandClients(stack, cfg)
+		s.Function.AddEnvironment(jsii.String("BRAND_CLIENTS"), brandClientPairs(cfg.Brands.Clients, ids), nil)
+		s.wireTriggerByName(stack, cfg)
+	}
 	flows := "SRP only"
 	if cfg.Client.PasswordAuth {
 		flows = "SRP and USER_PASSWORD_AUTH"
@@ -158,6 +154,22 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 		Value: s.Function.FunctionName(), Description: jsii.String("The CustomMessage trigger function"),
 	})
 	return s, nil
+}
+
+// clientOptions are the app clients' settings: the default client's and every brand's.
+func clientOptions(cfg Config) *awscognito.UserPoolClientOptions {
+	return &awscognito.UserPoolClientOptions{
+		GenerateSecret:             jsii.Bool(false),
+		DisableOAuth:               jsii.Bool(true), // API sign-in; add OAuth flows for a hosted UI deliberately
+		PreventUserExistenceErrors: jsii.Bool(true),
+		// SRP only unless -c passwordAuth=true: the password itself then never leaves the client.
+		AuthFlows: &awscognito.AuthFlow{UserSrp: jsii.Bool(true), UserPassword: jsii.Bool(cfg.Client.PasswordAuth)},
+		// Written down although they equal Cognito's defaults today, so the session lifetime is
+		// visible in review and in the template rather than implied.
+		AccessTokenValidity:  awscdk.Duration_Minutes(jsii.Number(cfg.Client.AccessTokenMinutes)),
+		IdTokenValidity:      awscdk.Duration_Minutes(jsii.Number(cfg.Client.IDTokenMinutes)),
+		RefreshTokenValidity: awscdk.Duration_Days(jsii.Number(cfg.Client.RefreshTokenDays)),
+	}
 }
 
 // attachToExistingPool wires the function into a pool the stack does not own. CDK cannot add a
@@ -286,6 +298,7 @@ type goFunctionProps struct {
 	assetDir, description, roleDescription string
 	timeout                                float64
 	environment                            *map[string]*string
+	functionName                           *string // nil: CloudFormation names it
 }
 
 // newGoFunction builds a Go Lambda (provided.al2023, arm64, bootstrap from assetDir, 128 MB, JSON
@@ -320,6 +333,7 @@ func newGoFunction(stack awscdk.Stack, id string, cfg Config, p goFunctionProps)
 		LogGroup:              logs,
 		Role:                  role,
 		Environment:           p.environment,
+		FunctionName:          p.functionName,
 	})
 	return fn, logs, role
 }

@@ -22,6 +22,8 @@ var assetDir, providerDir string
 func TestMain(m *testing.M) {
 	code := func() int {
 		defer jsii.Close() // else every run leaks a temp folder
+		// Tests name their brands folder; the one `make` compiled in (relative to the root) is not theirs.
+		os.Unsetenv("BRANDS_DIR")
 		dir, err := os.MkdirTemp("", "infra-asset-")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)

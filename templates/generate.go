@@ -2,6 +2,7 @@ package templates
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"go/format"
 	"slices"
@@ -92,4 +93,28 @@ var slotNames = map[messages.Slot]string{
 
 func variantLit(v messages.Variant) string {
 	return fmt.Sprintf("Variant{Name: %t, Link: %t, Username: %t}", v.Name, v.Link, v.Username)
+}
+
+// BrandManifest says which brands a build compiled in: `make` writes it to build/brands.stamp, and
+// the CDK app checks it against the brands it deploys, so a stack never wires clients to brands the
+// function was built without.
+type BrandManifest struct {
+	Dir    string               `json:"dir,omitempty"`
+	Digest string               `json:"digest,omitempty"` // SHA-256 of the generated Go source
+	Brands []BrandManifestEntry `json:"brands"`
+}
+
+// BrandManifestEntry is one brand in a BrandManifest.
+type BrandManifestEntry struct {
+	Name      string   `json:"name"`
+	ClientIDs []string `json:"clientIds,omitempty"`
+}
+
+// NewBrandManifest describes brands compiled from dir into src.
+func NewBrandManifest(dir string, brands []*Brand, src []byte) BrandManifest {
+	m := BrandManifest{Dir: dir, Digest: fmt.Sprintf("%x", sha256.Sum256(src)), Brands: []BrandManifestEntry{}}
+	for _, b := range brands {
+		m.Brands = append(m.Brands, BrandManifestEntry{Name: b.Name, ClientIDs: b.Config.ClientIDs})
+	}
+	return m
 }

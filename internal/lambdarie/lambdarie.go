@@ -154,7 +154,11 @@ func (b *SyncBuffer) String() string {
 // Build compiles a Lambda bootstrap the way `make build` does (CGO off, -tags lambda.norpc,
 // -trimpath, stripped) from package pkg, resolved in dir, for goarch ("" = this machine's), into out.
 func Build(ctx context.Context, dir, pkg, out, goarch string) error {
-	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", out, pkg)
+	tags := "lambda.norpc"
+	if extra := os.Getenv("LAMBDA_TAGS"); extra != "" {
+		tags += "," + extra // "brands" when `make` compiles a brands folder in
+	}
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", tags, "-trimpath", "-ldflags", "-s -w", "-o", out, pkg)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if goarch != "" {

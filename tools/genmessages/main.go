@@ -6,6 +6,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,14 +17,15 @@ import (
 
 func main() {
 	brandsDir := flag.String("brands", "", "a folder of brands to compile into "+templates.BrandsFile+" (empty: none)")
+	stamp := flag.String("stamp", "", "write which brands are compiled in (JSON) to this file, when it changes")
 	flag.Parse()
-	if err := run(*brandsDir); err != nil {
+	if err := run(*brandsDir, *stamp); err != nil {
 		fmt.Fprintln(os.Stderr, "genmessages:", err)
 		os.Exit(1)
 	}
 }
 
-func run(brandsDir string) error {
+func run(brandsDir, stamp string) error {
 	table, err := templates.Embedded().Table()
 	if err != nil {
 		return err
@@ -35,8 +37,9 @@ func run(brandsDir string) error {
 	if err := write(templates.GeneratedFile, src, fmt.Sprintf("%d message sets", len(table))); err != nil {
 		return err
 	}
+	manifest := templates.BrandManifest{Brands: []templates.BrandManifestEntry{}}
 	if brandsDir == "" {
-		return nil
+		return writeStamp(stamp, manifest)
 	}
 	brands, err := templates.LoadBrands(os.DirFS(brandsDir), templates.Files())
 	if err != nil {
@@ -56,7 +59,25 @@ func run(brandsDir string) error {
 	if err != nil {
 		return err
 	}
-	return write(templates.BrandsFile, src, fmt.Sprintf("%d brands from %s, %d message sets", len(brands), brandsDir, sets))
+	if err := write(templates.BrandsFile, src, fmt.Sprintf("%d brands from %s, %d message sets", len(brands), brandsDir, sets)); err != nil {
+		return err
+	}
+	return writeStamp(stamp, templates.NewBrandManifest(brandsDir, brands, src))
+}
+
+func writeStamp(file string, m templates.BrandManifest) error {
+	if file == "" {
+		return nil
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	old, err := os.ReadFile(file)
+	if err == nil && bytes.Equal(old, append(b, '\n')) {
+		return nil
+	}
+	return os.WriteFile(file, append(b, '\n'), 0o644)
 }
 
 // write replaces file only when its content changes, so make sees it as new only then.

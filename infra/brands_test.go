@@ -1,0 +1,182 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const exampleBrands = "../examples/brands"
+
+// TestBrandsStack: with brands, a stack-created pool gets one app client per brand (named after it),
+// the function learns their IDs on the first deploy (BRAND_CLIENTS), and the template has no
+// dependency cycle — the pool calls the function by its fixed name. (assertions.Template_FromStack
+// refuses a cyclic template: wiring the trigger by reference here makes synth fail with
+// "Function -> UserPoolBrandClientacme -> UserPool -> Function".)
+func TestBrandsStack(t *testing.T) {
+	stack, tpl := synth(t, map[string]any{
+		KeyBrandsDir:              exampleBrands,
+		KeyBrandClients:           `{"3m4pp3dw3bcl13nt0000000000":"northwind"}`,
+		KeyAllowBrandFromMetadata: "true",
+	})
+	expectNagClean(t, stack)
+	raw := tpl.ToJSON()
+	js, _ := json.Marshal(raw)
+	var template struct {
+		Resources map[string]struct {
+			Type       string
+			Properties map[string]any
+			DependsOn  any
+		}
+	}
+	if err := json.Unmarshal(js, &template); err != nil {
+		t.Fatal(err)
+	}
+
+	clients := map[string]string{} // client name -> logical ID
+	for id, r := range template.Resources {
+		if r.Type == "AWS::Cognito::UserPoolClient" {
+			name, _ := r.Properties["ClientName"].(string)
+			clients[name] = id
+			flows := fmt.Sprint(r.Properties["ExplicitAuthFlows"])
+			if strings.Contains(flows, "USER_PASSWORD_AUTH") || !strings.Contains(flows, "ALLOW_USER_SRP_AUTH") {
+				t.Errorf("client %q flows %s; want SRP only like the default client", name, flows)
+			}
+		}
+	}
+	for _, b := range []string{"acme", "northwind"} {
+		if clients[b] == "" {
+			t.Errorf("no app client named %q (have %v)", b, clients)
+		}
+	}
+
+	_, fn := only(t, tpl, "AWS::Lambda::Function")
+	if fn["FunctionName"] != FunctionNameFor("CognitoCustomMessage-dev") {
+		t.Errorf("FunctionName %v; want the fixed %s", fn["FunctionName"], FunctionNameFor("CognitoCustomMessage-dev"))
+	}
+	env := fn["Environment"].(map[string]any)["Variables"].(map[string]any)
+	pairs, _ := json.Marshal(env["BRAND_CLIENTS"])
+	for _, want := range []string{"3m4pp3dw3bcl13nt0000000000=northwind", clients["acme"], clients["northwind"], "=acme", "=northwind"} {
+		if !strings.Contains(string(pairs), want) {
+			t.Errorf("BRAND_CLIENTS %s lacks %s", pairs, want)
+		}
+	}
+	if env["ALLOW_BRAND_FROM_METADATA"] != "true" {
+		t.Errorf("ALLOW_BRAND_FROM_METADATA = %v", env["ALLOW_BRAND_FROM_METADATA"])
+	}
+
+	_, pool := only(t, tpl, "AWS::Cognito::UserPool")
+	trigger, _ := json.Marshal(pool["LambdaConfig"].(map[string]any)["CustomMessage"])
+	if !strings.Contains(string(trigger), "Fn::Sub") || !strings.Contains(string(trigger), ":function:"+FunctionNameFor("CognitoCustomMessage-dev")) {
+		t.Errorf("pool trigger %s; want the ARN built from the fixed name", trigger)
+	}
+	perm := false
+	for _, r := range template.Resources {
+		if r.Type == "AWS::Lambda::Permission" && r.Properties["Principal"] == "cognito-idp.amazonaws.com" {
+			src, _ := json.Marshal(r.Properties["SourceArn"])
+			perm = perm || strings.Contains(string(src), "UserPool")
+		}
+	}
+	if !perm {
+		t.Error("no invoke permission for Cognito scoped to the pool")
+	}
+}
+
+// TestNoBrandsKeepsTheReference: without brands nothing changes: one client, the trigger by reference.
+func TestNoBrandsKeepsTheReference(t *testing.T) {
+	_, tpl := synth(t, map[string]any{KeyBrandsDir: filepath.Join(t.TempDir(), "none")})
+	if n := len(resources(tpl, "AWS::Cognito::UserPoolClient")); n != 1 {
+		t.Errorf("%d app clients; want 1", n)
+	}
+	_, fn := only(t, tpl, "AWS::Lambda::Function")
+	if _, named := fn["FunctionName"]; named {
+		t.Error("the function has a fixed name without brands")
+	}
+	_, pool := only(t, tpl, "AWS::Cognito::UserPool")
+	trigger, _ := json.Marshal(pool["LambdaConfig"])
+	if !strings.Contains(string(trigger), "Fn::GetAtt") {
+		t.Errorf("pool trigger %s; want a reference to the function", trigger)
+	}
+}
+
+func TestBrandsExistingPool(t *testing.T) {
+	_, tpl := synth(t, map[string]any{KeyBrandsDir: exampleBrands, KeyUserPoolID: "eu-central-1_AbCdEf123"})
+	if n := len(resources(tpl, "AWS::Cognito::UserPoolClient")); n != 0 {
+		t.Errorf("%d app clients on an existing pool; want none", n)
+	}
+	var fnProps map[string]any
+	for _, r := range resources(tpl, "AWS::Lambda::Function") {
+		p := r["Properties"].(map[string]any)
+		if env, ok := p["Environment"].(map[string]any); ok && env["Variables"].(map[string]any)["APP_NAME"] != nil {
+			fnProps = p
+		}
+	}
+	env := fnProps["Environment"].(map[string]any)["Variables"].(map[string]any)
+	// brand.json's client IDs are compiled in; BRAND_CLIENTS holds only -c brandClients (none here).
+	if v, ok := env["BRAND_CLIENTS"]; ok && v != nil {
+		t.Errorf("BRAND_CLIENTS = %v; want none", v)
+	}
+}
+
+func TestBrandsConfigErrors(t *testing.T) {
+	bad := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(bad, "Bad_Name"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(bad, "Bad_Name", "brand.json"), []byte(`{"appName":"X","logoUrl":"http://x.example/l.png","accentColor":"red","locales":["xx"],"colour":1}`), 0o644)
+	cases := []struct {
+		name string
+		ctx  map[string]any
+		want []string
+	}{
+		{"broken brand", map[string]any{KeyBrandsDir: bad}, []string{"Bad_Name/brand.json", `unknown field "colour"`}},
+		{"mapping to no brand", map[string]any{KeyBrandsDir: exampleBrands, KeyBrandClients: `{"abc":"nope"}`}, []string{`client abc maps to "nope"`}},
+		{"mapping not JSON", map[string]any{KeyBrandsDir: exampleBrands, KeyBrandClients: `abc=acme`}, []string{KeyBrandClients + ": want a JSON object"}},
+		{"bad client ID", map[string]any{KeyBrandsDir: exampleBrands, KeyBrandClients: `{"a b":"acme"}`}, []string{`"a b" is not an app client ID`}},
+		{"metadata without brands", map[string]any{KeyBrandsDir: filepath.Join(bad, "none"), KeyAllowBrandFromMetadata: true}, []string{KeyAllowBrandFromMetadata + " is set"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := LoadConfig(ctx(c.ctx))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+	// Each of brand.json's problems is named.
+	os.WriteFile(filepath.Join(bad, "Bad_Name", "brand.json"), []byte(`{"appName":"X","logoUrl":"http://x.example/l.png","accentColor":"red","locales":["xx"]}`), 0o644)
+	_, err := LoadConfig(ctx(map[string]any{KeyBrandsDir: bad}))
+	for _, w := range []string{`folder name "Bad_Name"`, "logoUrl", "https only", "accentColor", `locales[0]: "xx"`} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("error lacks %q: %v", w, err)
+		}
+	}
+}
+
+// TestBuiltBrandsMustMatch: the function must have been built with the brands the stack maps.
+func TestBuiltBrandsMustMatch(t *testing.T) {
+	dir := t.TempDir()
+	asset := filepath.Join(dir, "lambda")
+	os.MkdirAll(asset, 0o755)
+	os.WriteFile(filepath.Join(dir, "brands.stamp"), []byte(`{"brands":[]}`), 0o644)
+	_, err := LoadConfig(ctx(map[string]any{KeyBrandsDir: exampleBrands, KeyAssetDir: asset}))
+	if err == nil || !strings.Contains(err.Error(), "was built with []") || !strings.Contains(err.Error(), "make build BRANDS_DIR=") {
+		t.Errorf("want the stale-build error, got %v", err)
+	}
+	// Built from the same folder: fine.
+	brands, _ := (&Config{}).brandsFor(exampleBrands)
+	m, _ := brandDigest(brands)
+	b, _ := json.Marshal(m)
+	os.WriteFile(filepath.Join(dir, "brands.stamp"), b, 0o644)
+	if _, err := LoadConfig(ctx(map[string]any{KeyBrandsDir: exampleBrands, KeyAssetDir: asset})); err != nil {
+		t.Errorf("matching build refused: %v", err)
+	}
+}
