@@ -53,8 +53,8 @@ demo: node_modules/.package-lock.json $(LOCAL_DIR)/bootstrap ## see it work: a l
 	go run ./tools/demo -bootstrap $(LOCAL_DIR)/bootstrap
 
 .PHONY: lint-templates
-lint-templates: ## report on templates/: missing files, parse errors, placeholders, limits, characters, SMS segments
-	go run ./tools/linttemplates -dir templates
+lint-templates: ## report on templates/: files, parse errors, placeholders, limits, characters, wording rules, SMS segments with APP_NAME
+	go run ./tools/linttemplates -dir templates -app-name "$(APP_NAME)"
 
 # Root installs directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
