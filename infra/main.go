@@ -8,6 +8,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
+
+	"cognito-custom-message/templates"
 )
 
 func main() {
@@ -23,6 +25,9 @@ func run() error {
 	app := awscdk.NewApp(nil)
 	cfg, err := LoadConfig(func(key string) any { return app.Node().TryGetContext(jsii.String(key)) })
 	if err != nil {
+		return err
+	}
+	if err := checkSMS(templates.Files(), cfg.AppName, os.Stderr); err != nil {
 		return err
 	}
 	_, err = NewCustomMessageStack(app, cfg.StackName, &CustomMessageStackProps{
