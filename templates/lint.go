@@ -105,9 +105,10 @@ const DefaultLintAppName = "Example"
 // Invitations are measured with a password this long, not a 6-digit code.
 const TemporaryPasswordLength = 12
 
-// samplePassword is what a generated temporary password looks like: letters, digits and symbols
-// from the GSM-7 basic alphabet (an extension character such as ^ or ~ would count twice).
-var samplePassword = "Hk4!pW9#zQ2mXr7%Tb5&"[:TemporaryPasswordLength]
+// SamplePassword is what a generated temporary password looks like, TemporaryPasswordLength long:
+// letters, digits and symbols from the GSM-7 basic alphabet (an extension character such as ^ or ~
+// would count twice). The linter and the preview put it where an invitation's code goes.
+var SamplePassword = "Hk4!pW9#zQ2mXr7%Tb5&"[:TemporaryPasswordLength]
 
 // LintOption changes what Lint assumes about the deployment it measures the messages for.
 type LintOption func(*lintConfig)
@@ -139,7 +140,7 @@ func newLintConfig(opts []LintOption) lintConfig {
 func realSMS(src, text string) string {
 	code := sampleCode
 	if src == "AdminCreateUser" {
-		code = samplePassword
+		code = SamplePassword
 	}
 	return strings.NewReplacer("{####}", code, "{username}", sampleUsername).Replace(text)
 }
