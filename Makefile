@@ -66,8 +66,8 @@ demo: node_modules/.package-lock.json $(LOCAL_DIR)/bootstrap ## see it work: a l
 	go run ./tools/demo -bootstrap $(LOCAL_DIR)/bootstrap
 
 .PHONY: lint-templates
-lint-templates: ## report on templates/ and BRANDS_DIR's brands: missing files, parse errors, placeholders, limits, characters, SMS segments
-	go run ./tools/linttemplates -dir templates -brands '$(BRANDS_DIR)'
+lint-templates: ## report on templates/ and BRANDS_DIR's brands: files, parse errors, placeholders, limits, characters, wording rules, SMS segments with APP_NAME
+	go run ./tools/linttemplates -dir templates -app-name "$(APP_NAME)" -brands '$(BRANDS_DIR)'
 
 # Root installs directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
+
+	"cognito-custom-message/templates"
 )
 
 func main() {
@@ -27,6 +29,9 @@ func run() error {
 	}
 	for _, w := range cfg.Waivers() {
 		fmt.Fprintln(os.Stderr, "infra: WARNING:", w)
+	}
+	if err := checkSMS(templates.Files(), cfg.AppName, os.Stderr); err != nil {
+		return err
 	}
 	_, err = NewCustomMessageStack(app, cfg.StackName, &CustomMessageStackProps{
 		StackProps: awscdk.StackProps{

@@ -219,16 +219,23 @@ func (c *Catalog) parse(s *set, locale, source string) error {
 	}
 	s.email = email
 	s.dir = Direction(language.MustParse(locale))
+	trees := s.trees()
+	s.simple = simpleUse(trees...)
+	s.tested = testedFields(trees...)
+	return nil
+}
+
+// trees are the parse trees of every template one locale and source execute: subject, SMS, and the
+// email's layout, footer and body.
+func (s *set) trees() []*parse.Tree {
 	var trees []*parse.Tree
 	for _, t := range append(s.subject.Templates(), s.sms.Templates()...) {
 		trees = append(trees, t.Tree)
 	}
-	for _, t := range email.Templates() {
+	for _, t := range s.email.Templates() {
 		trees = append(trees, t.Tree)
 	}
-	s.simple = simpleUse(trees...)
-	s.tested = testedFields(trees...)
-	return nil
+	return trees
 }
 
 func (c *Catalog) loadLayout() (*htmltemplate.Template, error) {

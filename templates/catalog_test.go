@@ -86,8 +86,14 @@ func TestCatalogWorstCase(t *testing.T) {
 					if err := messages.Check(m, ph); err != nil {
 						t.Fatalf("Check: %v\nsubject: %s\nsms: %s", err, m.Subject, m.SMS)
 					}
-					if d.Name != "" && !strings.Contains(m.Email, htmlEscape(d.Name)) {
+					// Only a proven recipient may be addressed by name (issue 10: a stranger's address
+					// must not receive what the sign-up form's author typed).
+					named := strings.Contains(m.Subject+m.Email+m.SMS, d.Name) || strings.Contains(m.Email, htmlEscape(d.Name))
+					switch proven := messages.ProvenRecipient(src); {
+					case d.Name != "" && proven && !strings.Contains(m.Email, htmlEscape(d.Name)):
 						t.Errorf("email does not greet the user by name %q", d.Name)
+					case d.Name != "" && !proven && named:
+						t.Errorf("the name %q reaches a recipient who has not proven the address", d.Name)
 					}
 					if (src == "SignUp" || src == "ResendCode") && !strings.Contains(m.Email, d.Link) {
 						t.Errorf("email drops the link placeholder")

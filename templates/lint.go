@@ -47,11 +47,13 @@ func (f Finding) String() string {
 }
 
 // SMSCost is what one locale's SMS for one source costs to send, with sample values in place of
-// the placeholders (Cognito sends the real code and username, not the placeholder).
+// the placeholders (Cognito sends the real code and username, not the placeholder): a 6-digit code,
+// or a TemporaryPasswordLength-character password in invitations, and a 12-character username.
 type SMSCost struct {
 	Locale, Source string
 	Text           string
 	Chars          int    // characters as the carrier counts them (GSM-7 extension characters twice)
+	Units          int    // UTF-16 units, as Cognito counts its 140-character limit
 	Encoding       string // "GSM-7" or "UCS-2"
 	Segments       int
 }
@@ -87,22 +89,80 @@ const (
 	LintNotCompilable  = "not-compilable"
 	LintSMSSegments    = "sms-segments"
 	LintLocaleFile     = "locale-file"
+	LintGreetingCase   = "greeting-case"
+	LintRTLStart       = "rtl-start"
+	LintBidiIsolate    = "bdi"
+	LintUnprovenName   = "unproven-name"
 	sampleCode         = "493817"
 	sampleUsername     = "lena.schmidt"
-	sampleSMSAppName   = "Example"
 	escapedCodePattern = `(?i)%7b%23%23%23%23%7d`
 )
+
+// DefaultLintAppName is the product name Lint measures the SMS with unless told otherwise.
+const DefaultLintAppName = "Example"
+
+// TemporaryPasswordLength is the length of the temporary password that Cognito puts in place of
+// AdminCreateUser's code placeholder: the minimum of the stack's password policy (infra/stack.go).
+// Invitations are measured with a password this long, not a 6-digit code.
+const TemporaryPasswordLength = 12
+
+// SamplePassword is what a generated temporary password looks like, TemporaryPasswordLength long:
+// letters, digits and symbols from the GSM-7 basic alphabet (an extension character such as ^ or ~
+// would count twice). The linter and the preview put it where an invitation's code goes.
+var SamplePassword = "Hk4!pW9#zQ2mXr7%Tb5&"[:TemporaryPasswordLength]
+
+// LintOption changes what Lint assumes about the deployment it measures the messages for.
+type LintOption func(*lintConfig)
+
+type lintConfig struct {
+	appName string
+}
+
+// WithAppName measures every SMS with the product name the function is configured with (APP_NAME,
+// the stack's appName), sanitized and cut as the handler does. Empty keeps DefaultLintAppName.
+func WithAppName(name string) LintOption {
+	return func(c *lintConfig) {
+		if clean := messages.Sanitize(name, messages.MaxAppNameUnits); clean != "" {
+			c.appName = clean
+		}
+	}
+}
+
+func newLintConfig(opts []LintOption) lintConfig {
+	c := lintConfig{appName: DefaultLintAppName}
+	for _, o := range opts {
+		o(&c)
+	}
+	return c
+}
+
+// realSMS puts what Cognito sends in place of the placeholders: the code, or for an invitation the
+// temporary password, and the username.
+func realSMS(src, text string) string {
+	code := sampleCode
+	if src == "AdminCreateUser" {
+		code = SamplePassword
+	}
+	return strings.NewReplacer("{####}", code, "{username}", sampleUsername).Replace(text)
+}
 
 var escapedCode = regexp.MustCompile(escapedCodePattern)
 
 // Lint checks a template tree the way Cognito and the runtime will use it: every locale × source ×
 // part present and nothing else, templates that parse and compile, only characters Cognito accepts
 // (with line and column), placeholders where Cognito needs them, limits kept with the longest and
-// most hostile data the handler lets through, and what each SMS costs.
-func Lint(fsys fs.FS) Report {
+// most hostile data the handler lets through, no user attribute where the recipient is unproven,
+// the wording rules of lintrules.go, and what each SMS costs with the configured product name.
+func Lint(fsys fs.FS, opts ...LintOption) Report {
+	cfg := newLintConfig(opts)
 	var r Report
+	seen := map[Finding]bool{} // rules that look at shared files (layout, footer) find them once
 	add := func(sev Severity, file string, line, col int, rule, format string, args ...any) {
-		r.Findings = append(r.Findings, Finding{sev, file, line, col, rule, fmt.Sprintf(format, args...)})
+		f := Finding{sev, file, line, col, rule, fmt.Sprintf(format, args...)}
+		if !seen[f] {
+			seen[f] = true
+			r.Findings = append(r.Findings, f)
+		}
 	}
 
 	// The tree: layout at the root, one canonical BCP 47 folder per locale.
@@ -222,12 +282,14 @@ func Lint(fsys fs.FS) Report {
 				continue
 			}
 			lintRender(c, loc, src, fileOf, add)
-			if cost, ok := smsCost(c, loc, src); ok {
+			lintUnprovenName(c, loc, src, add)
+			lintRTLStart(c, loc, src, fileOf, add)
+			lintBidiIsolate(c, loc, src, add)
+			lintGreetingCase(c, loc, src, add)
+			if cost, ok := smsCost(c, loc, src, cfg.appName); ok {
 				r.SMS = append(r.SMS, cost)
-				if cost.Segments > 1 {
-					add(Warning, fileOf(messages.PartSMS), 0, 0, LintSMSSegments,
-						"%d %s characters: billed as %d SMS segments (one holds %d)", cost.Chars, cost.Encoding, cost.Segments, singleLimit(cost.Encoding))
-				}
+				// Past 140 characters is reported above with the longest product name already.
+				reportSegments(cost, fileOf(messages.PartSMS), cfg.appName, add)
 			}
 		}
 	}
@@ -293,6 +355,12 @@ func lintRender(c *Catalog, loc, src string, fileOf func(messages.Part) string, 
 				file = fileOf(re.Part) + " or " + LayoutFile + " or " + path.Join(loc, FooterFile)
 			}
 			report(Error, file, rule, msg+" with "+wc.Name)
+			continue
+		}
+		// What the phone receives is longer than the template: Cognito fills in the code, and an
+		// invitation's password and username are longer than their placeholders.
+		if n := messages.UTF16Len(realSMS(src, m.SMS)); n > messages.MaxSMS {
+			report(Error, fileOf(messages.PartSMS), LintLimit, fmt.Sprintf("%d UTF-16 units once Cognito fills in the %s (the limit is %d) with %s", n, codeKind(src), messages.MaxSMS, wc.Name))
 		}
 	}
 	tested, _ := c.Tested(loc, src)
@@ -326,8 +394,15 @@ func WorstCaseData() []NamedData {
 	}
 }
 
-func smsCost(c *Catalog, loc, src string) (SMSCost, bool) {
-	d := messages.Data{Code: "{####}", AppName: sampleSMSAppName, Name: "Lena"}
+func codeKind(src string) string {
+	if src == "AdminCreateUser" {
+		return fmt.Sprintf("%d-character temporary password and a %d-character username", TemporaryPasswordLength, len(sampleUsername))
+	}
+	return fmt.Sprintf("%d-digit code", len(sampleCode))
+}
+
+func smsCost(c *Catalog, loc, src, appName string) (SMSCost, bool) {
+	d := messages.Data{Code: "{####}", AppName: appName, Name: "Lena"}
 	if src == "AdminCreateUser" {
 		d.Username = "{username}"
 	}
@@ -335,9 +410,48 @@ func smsCost(c *Catalog, loc, src string) (SMSCost, bool) {
 	if err != nil {
 		return SMSCost{}, false
 	}
-	text := strings.NewReplacer("{####}", sampleCode, "{username}", sampleUsername).Replace(m.SMS)
+	text := realSMS(src, m.SMS)
 	chars, enc, segs := SMSSegments(text)
-	return SMSCost{Locale: loc, Source: src, Text: text, Chars: chars, Encoding: enc, Segments: segs}, true
+	return SMSCost{Locale: loc, Source: src, Text: text, Chars: chars, Units: messages.UTF16Len(text), Encoding: enc, Segments: segs}, true
+}
+
+// reportSegments warns when an SMS is billed as more than one segment.
+func reportSegments(cost SMSCost, file, appName string, add addFunc) {
+	if cost.Segments > 1 {
+		add(Warning, file, 0, 0, LintSMSSegments, "%d %s characters with the product name %q and a %s: billed as %d SMS segments (one holds %d)",
+			cost.Chars, cost.Encoding, appName, codeKind(cost.Source), cost.Segments, singleLimit(cost.Encoding))
+	}
+}
+
+// SMSReport measures every SMS of the tree with the configured product name, as Lint does, without
+// the other rules: what `make synth` runs with the stack's appName. Errors (over Cognito's limit) and
+// warnings (more than one segment) are in the report's findings.
+func SMSReport(fsys fs.FS, opts ...LintOption) (Report, error) {
+	cfg := newLintConfig(opts)
+	c, err := New(fsys)
+	if err != nil {
+		return Report{}, err
+	}
+	var r Report
+	add := func(sev Severity, file string, line, col int, rule, format string, args ...any) {
+		r.Findings = append(r.Findings, Finding{sev, file, line, col, rule, fmt.Sprintf(format, args...)})
+	}
+	for _, loc := range c.Locales() {
+		for _, src := range Sources {
+			cost, ok := smsCost(c, loc, src, cfg.appName)
+			if !ok {
+				return Report{}, fmt.Errorf("templates: %s/%s does not render", loc, src)
+			}
+			r.SMS = append(r.SMS, cost)
+			file := path.Join(loc, FileName(src, messages.PartSMS))
+			if cost.Units > messages.MaxSMS {
+				add(Error, file, 0, 0, LintLimit, "%d UTF-16 units with the product name %q and a %s: Cognito allows %d",
+					cost.Units, cfg.appName, codeKind(cost.Source), messages.MaxSMS)
+			}
+			reportSegments(cost, file, cfg.appName, add)
+		}
+	}
+	return r, nil
 }
 
 // gsm7 is the GSM 03.38 default alphabet; gsm7Ext its extension table, whose characters take two

@@ -2,19 +2,23 @@ package templates
 
 import (
 	"io/fs"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
 )
 
-// TestShippedTemplatesLintClean runs `make lint-templates`' checks in `make test`.
+// TestShippedTemplatesLintClean runs `make lint-templates`' checks in `make test`: no error and no
+// warning, with the default product name and with a 10-character one (every SMS in one segment).
 func TestShippedTemplatesLintClean(t *testing.T) {
-	r := Lint(Files())
-	for _, f := range r.Findings {
-		t.Errorf("%s", f)
-	}
-	if len(r.SMS) != len(shipped)*len(Sources) {
-		t.Errorf("%d SMS costs; want %d", len(r.SMS), len(shipped)*len(Sources))
+	for _, app := range []string{DefaultLintAppName, "Acme Cloud"} {
+		r := Lint(Files(), WithAppName(app))
+		for _, f := range r.Findings {
+			t.Errorf("app name %q: %s", app, f)
+		}
+		if len(r.SMS) != len(shipped)*len(Sources) {
+			t.Errorf("%d SMS costs; want %d", len(r.SMS), len(shipped)*len(Sources))
+		}
 	}
 }
 
@@ -55,6 +59,23 @@ func TestLintFindsBrokenTemplates(t *testing.T) {
 	delete(tree, "pt-BR/VerifyUserAttribute.sms.txt")
 	set("de/locale.json", `{"nameAttributes": ["given_name", "email"]}`)
 	set("fr/locale.json", `{"names": ["name"]}`)
+	// Invitations are measured with the temporary password and a real username: 65 UTF-16 units
+	// with a 6-digit code, 71 with a 12-character password.
+	set("ar/AdminCreateUser.sms.txt", "كلمة المرور "+strings.Repeat("ب", 33)+" {{.Username}} {{.Code}}\n")
+	// 137 with the placeholders, 145 once Cognito fills in the password and username.
+	set("de/AdminCreateUser.sms.txt", strings.Repeat("x", 119)+" {{.Username}} {{.Code}}\n")
+	// German after the greeting: a function word, and a verb-first formal imperative.
+	set("de/ForgotPassword.email.html", "<p>{{if .Name}}Hallo {{.Name}},{{else}}Hallo,{{end}}</p>\n<p>Wir haben eine Anfrage erhalten.</p>\n{{template \"code\" .}}\n")
+	set("de/Authentication.email.html", "<p>Hallo,</p>\n<p>  Melden Sie sich mit diesem Code an:</p>\n{{template \"code\" .}}\n")
+	// Right to left: a subject and an SMS that start with a Latin value.
+	set("ar/SignUp.sms.txt", "{{.AppName}}: رمز التأكيد {{.Code}}\n")
+	set("ar/ForgotPassword.subject.txt", "{{.AppName}} - إعادة تعيين كلمة المرور\n")
+	// Right to left: bare product names in the footer and the shared layout's header.
+	set("ar/footer.html", "أُرسلت هذه الرسالة من {{.AppName}}.")
+	set(LayoutFile, strings.Replace(string(tree[LayoutFile].Data), "<bdi>{{.AppName}}</bdi>", "{{.AppName}}", 1))
+	// A name where the recipient is unproven: in the email's greeting test, and printed in an SMS.
+	set("en/ResendCode.email.html", "<p>{{if .Name}}Hi {{.Name}},{{else}}Hi,{{end}}</p>\n{{template \"code\" .}}\n")
+	set("it/VerifyUserAttribute.sms.txt", "{{.Code}} è il codice di {{.Name}}\n")
 
 	r := Lint(tree)
 	want := []struct {
@@ -78,6 +99,17 @@ func TestLintFindsBrokenTemplates(t *testing.T) {
 		{"it/SignUp.email.html", 1, 8, LintCharacter, Error, "LEFT-TO-RIGHT MARK"},
 		{"de/locale.json", 0, 0, LintLocaleFile, Error, `nameAttributes[1] "email"`},
 		{"fr/locale.json", 0, 0, LintLocaleFile, Error, `unknown field "names"`},
+		{"ar/AdminCreateUser.sms.txt", 0, 0, LintSMSSegments, Warning, "71 UCS-2 characters"},
+		{"de/AdminCreateUser.sms.txt", 0, 0, LintLimit, Error, "145 UTF-16 units once Cognito fills in the 12-character temporary password"},
+		{"de/ForgotPassword.email.html", 2, 4, LintGreetingCase, Error, `"Wir"`},
+		{"de/Authentication.email.html", 2, 6, LintGreetingCase, Error, `"Melden"`},
+		{"ar/SignUp.sms.txt", 1, 0, LintRTLStart, Error, "left-to-right"},
+		{"ar/ForgotPassword.subject.txt", 1, 0, LintRTLStart, Error, "left-to-right"},
+		{"ar/footer.html", 1, 25, LintBidiIsolate, Error, "<bdi>{{.AppName}}</bdi>"},
+		{LayoutFile, 28, 512, LintBidiIsolate, Error, "<bdi>{{.AppName}}</bdi>"},
+		{"en/ResendCode.email.html", 1, 9, LintUnprovenName, Error, "ResendCode"},
+		{"en/ResendCode.email.html", 1, 21, LintUnprovenName, Error, "ResendCode"},
+		{"it/VerifyUserAttribute.sms.txt", 1, 28, LintUnprovenName, Error, "VerifyUserAttribute"},
 	}
 	for _, w := range want {
 		found := false
@@ -123,5 +155,75 @@ func TestSMSSegments(t *testing.T) {
 		if chars != c.chars || enc != c.enc || segs != c.segs {
 			t.Errorf("SMSSegments(%.20q) = %d %s %d; want %d %s %d", c.text, chars, enc, segs, c.chars, c.enc, c.segs)
 		}
+	}
+}
+
+// TestLintRulesSpareCorrectText pins what the wording rules must not flag: German nouns and the
+// formal Sie/Ihr after a greeting, a name or product name where the recipient is proven, an Arabic
+// message whose first character is a digit, and a product name in <title> or an attribute.
+func TestLintRulesSpareCorrectText(t *testing.T) {
+	tree := copyTree(t)
+	set := func(name, data string) { tree[name] = &fstest.MapFile{Data: []byte(data)} }
+	set("de/SignUp.email.html", "<p>Hallo,</p>\n<p>Sie haben sich registriert.</p>\n{{template \"code\" .}}\n")
+	set("de/ResendCode.email.html", "<p>Hallo,</p>\n<p>Passwörter für {{.AppName}} laufen nicht ab.</p>\n{{template \"code\" .}}\n")
+	set("de/VerifyUserAttribute.email.html", "<p>Hallo,</p>\n<p>Ihr Code:</p>\n{{template \"code\" .}}\n")
+	set("de/ForgotPassword.email.html", "<p>{{if .Name}}Hallo {{.Name}}!{{else}}Guten Tag!{{end}}</p>\n<p>Wir haben eine Anfrage erhalten.</p>\n{{template \"code\" .}}\n")
+	set("ar/SignUp.sms.txt", "{{.Code}} هو رمز التأكيد في {{.AppName}}\n")
+	set("ar/Authentication.email.html", `<p title="{{.AppName}}">{{if .Name}}مرحبًا <bdi dir="auto">{{.Name}}</bdi>،{{else}}مرحبًا،{{end}}</p>{{template "code" .}}`)
+	set("en/Authentication.sms.txt", "{{.Code}} is your code, {{.Name}}.\n")
+	r := Lint(tree)
+	for _, f := range r.Findings {
+		t.Errorf("unexpected %s", f)
+	}
+}
+
+// TestLintMeasuresWithTheConfiguredAppName: the SMS table and its warnings use the product name
+// the function is configured with, sanitized and cut like the handler does.
+func TestLintMeasuresWithTheConfiguredAppName(t *testing.T) {
+	long := strings.Repeat("W", 40) // cut to messages.MaxAppNameUnits
+	r := Lint(Files(), WithAppName(long))
+	warned := 0
+	for _, f := range r.Findings {
+		if f.Rule != LintSMSSegments || !strings.Contains(f.Message, strconv.Quote(strings.Repeat("W", 32))) {
+			t.Errorf("unexpected %s", f)
+		}
+		warned++
+	}
+	if warned == 0 {
+		t.Error("a 32-character product name puts no SMS over one segment")
+	}
+	for _, c := range r.SMS {
+		if !strings.Contains(c.Text, strings.Repeat("W", 32)) || strings.Contains(c.Text, strings.Repeat("W", 33)) {
+			t.Errorf("%s/%s measured without the configured name: %s", c.Locale, c.Source, c.Text)
+		}
+	}
+}
+
+// TestSMSReport is what `make synth` runs: only the SMS checks, an error past Cognito's 140.
+func TestSMSReport(t *testing.T) {
+	tree := copyTree(t)
+	// 141 UTF-16 units with a 32-character product name and a 6-digit code; 116 with "Example".
+	tree["en/SignUp.sms.txt"] = &fstest.MapFile{Data: []byte(strings.Repeat("x", 101) + " {{.Code}} {{.AppName}}\n")}
+	r, err := SMSReport(tree, WithAppName(strings.Repeat("W", 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, f := range r.Findings {
+		if f.File == "en/SignUp.sms.txt" && f.Rule == LintLimit && f.Severity == Error && strings.Contains(f.Message, "141 UTF-16 units") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no limit error for a 141-unit SMS: %v", r.Findings)
+	}
+	if r, _ := SMSReport(tree); r.Errors() != 0 {
+		t.Errorf("errors with the default product name: %v", r.Findings)
+	}
+	if len(r.SMS) != len(shipped)*len(Sources) {
+		t.Errorf("%d SMS costs; want %d", len(r.SMS), len(shipped)*len(Sources))
+	}
+	if r, err := SMSReport(Files(), WithAppName("Acme Cloud")); err != nil || len(r.Findings) != 0 {
+		t.Errorf("shipped templates with a 10-character product name: %v %v", err, r.Findings)
 	}
 }

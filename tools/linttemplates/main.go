@@ -14,8 +14,9 @@ import (
 
 func main() {
 	dir := flag.String("dir", "templates", "the template tree")
+	appName := flag.String("app-name", templates.DefaultLintAppName, "the product name to measure the SMS with (APP_NAME, the stack's appName)")
 	flag.Parse()
-	r := templates.Lint(os.DirFS(*dir))
+	r := templates.Lint(os.DirFS(*dir), templates.WithAppName(*appName))
 	for _, f := range r.Findings {
 		f.File = strings.TrimSuffix(*dir, "/") + "/" + f.File
 		fmt.Println(f)
@@ -23,7 +24,12 @@ func main() {
 	if len(r.Findings) > 0 {
 		fmt.Println()
 	}
-	fmt.Printf("SMS cost with a 6-digit code, app name %q and a 12-character username:\n", "Example")
+	name := *appName
+	if name == "" {
+		name = templates.DefaultLintAppName
+	}
+	fmt.Printf("SMS cost with app name %q, a 6-digit code (invitations: a %d-character temporary password and a 12-character username):\n",
+		name, templates.TemporaryPasswordLength)
 	fmt.Printf("  %-8s %-20s %5s  %-6s %s\n", "locale", "source", "chars", "enc", "segments")
 	for _, c := range r.SMS {
 		mark := ""

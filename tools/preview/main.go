@@ -63,8 +63,15 @@ func run(dir, out, chromium string) error {
 	}
 	fill := strings.NewReplacer("{####}", code, "{username}", username,
 		"{##Click Here##}", `<a href="https://example.com/confirm?code=`+code+`">Click Here</a>`)
+	// An invitation's code placeholder becomes a temporary password, as long as the stack's policy
+	// asks: the gallery's SMS counts are then those of the message people receive.
+	invitation := strings.NewReplacer("{####}", templates.SamplePassword, "{username}", username)
 	var cards []card
 	for _, src := range templates.Sources {
+		fill := fill
+		if src == "AdminCreateUser" {
+			fill = invitation
+		}
 		for _, loc := range c.Locales() {
 			d := messages.Data{Code: "{####}", Name: names[loc], AppName: appName}
 			if src == "AdminCreateUser" {
@@ -106,7 +113,7 @@ func run(dir, out, chromium string) error {
 		return err
 	}
 	defer f.Close()
-	if err := gallery.Execute(f, map[string]any{"Cards": cards, "Sources": templates.Sources, "Locales": c.Locales()}); err != nil {
+	if err := gallery.Execute(f, map[string]any{"Cards": cards, "Sources": templates.Sources, "Locales": c.Locales(), "Password": templates.SamplePassword}); err != nil {
 		return err
 	}
 	fmt.Printf("wrote %d emails", len(cards))
@@ -183,7 +190,7 @@ nav a { margin-right: 12px; }
 <body>
 <h1>Message preview</h1>
 <p>Every locale × trigger source, rendered from the template files with sample data; the code is
-` + code + `, the username ` + username + `, the product name ` + appName + `. Click a screenshot for the email itself.</p>
+` + code + ` (in invitations a temporary password, {{.Password}}), the username ` + username + `, the product name ` + appName + `. Click a screenshot for the email itself.</p>
 <nav>{{range .Sources}}<a href="#{{.}}">{{.}}</a>{{end}}</nav>
 {{range $src := .Sources}}
 <h2 id="{{$src}}">{{$src}}</h2>
