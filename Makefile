@@ -56,9 +56,10 @@ lint: ## gofmt and go vet
 	go vet -tags e2e ./e2e/
 
 .PHONY: e2e
-e2e: node_modules/.package-lock.json ## end to end: AWS CLI -> cognito-local -> our bootstrap under the emulator
+e2e: node_modules/.package-lock.json ## end to end: AWS CLI -> cognito-local -> our bootstrap (with examples/brands) under the emulator
 	@command -v aws >/dev/null || { echo "e2e needs the AWS CLI (apt-get install awscli)"; exit 1; }
-	go test -tags e2e -count=1 -v ./e2e/ 2>&1 | grep -vE '^\s*(=== (RUN|PAUSE|CONT)|--- PASS: .*/)' ; exit $${PIPESTATUS[0]}
+	go run ./tools/genmessages -brands examples/brands
+	BRANDS_DIR=examples/brands LAMBDA_TAGS=brands go test -tags e2e -count=1 -v ./e2e/ 2>&1 | grep -vE '^\s*(=== (RUN|PAUSE|CONT)|--- PASS: .*/)' ; exit $${PIPESTATUS[0]}
 
 .PHONY: demo
 demo: node_modules/.package-lock.json $(LOCAL_DIR)/bootstrap ## see it work: a local pool sends a German verification email

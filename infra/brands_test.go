@@ -180,3 +180,28 @@ func TestBuiltBrandsMustMatch(t *testing.T) {
 		t.Errorf("matching build refused: %v", err)
 	}
 }
+
+// TestSynthFailsOnBrokenBrand: synth lints the configured brands; an error fails it, naming the file.
+func TestSynthFailsOnBrokenBrand(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "acme", "en"), 0o755)
+	os.WriteFile(filepath.Join(dir, "acme", "brand.json"), []byte(`{"appName":"Acme"}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "acme", "en", "SignUp.sms.txt"), []byte("Welcome to {{.AppName}}!\n"), 0o644)
+	cfg, err := LoadConfig(ctx(map[string]any{KeyBrandsDir: dir}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	err = checkBrands(cfg.Brands, &out)
+	if err == nil || !strings.Contains(out.String(), filepath.Join(dir, "acme")+"/en/SignUp.sms.txt") || !strings.Contains(out.String(), "code placeholder missing") {
+		t.Errorf("err %v, output:\n%s", err, out.String())
+	}
+	cfg, err = LoadConfig(ctx(map[string]any{KeyBrandsDir: exampleBrands}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := checkBrands(cfg.Brands, &out); err != nil {
+		t.Errorf("example brands: %v\n%s", err, out.String())
+	}
+}

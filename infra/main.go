@@ -33,6 +33,9 @@ func run() error {
 	if err := checkSMS(templates.Files(), cfg.AppName, os.Stderr); err != nil {
 		return err
 	}
+	if err := checkBrands(cfg.Brands, os.Stderr); err != nil {
+		return err
+	}
 	_, err = NewCustomMessageStack(app, cfg.StackName, &CustomMessageStackProps{
 		StackProps: awscdk.StackProps{
 			// Account and region from the CLI's credentials at deploy; synth stays environment-agnostic.

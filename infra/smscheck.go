@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"cognito-custom-message/messages"
 	"cognito-custom-message/templates"
@@ -25,6 +28,31 @@ func checkSMS(fsys fs.FS, appName string, w io.Writer) error {
 	if n := r.Errors(); n > 0 {
 		return fmt.Errorf("%d SMS over Cognito's %d characters with %s %q (listed above): shorten the product name or the templates",
 			n, messages.MaxSMS, KeyAppName, appName)
+	}
+	return nil
+}
+
+// checkBrands lints every configured brand over the shipped templates, as `make lint-templates
+// BRANDS_DIR=…` does: warnings (an SMS of more than one segment) are printed, any error — a missing
+// placeholder, a limit, a character Cognito rejects, a name where the recipient is unproven — fails
+// the synth, naming the brand's file.
+func checkBrands(b BrandsConfig, w io.Writer) error {
+	errs := 0
+	for _, br := range b.Brands {
+		own := filepath.Join(b.Dir, br.Name)
+		r := templates.Lint(templates.Overlay(os.DirFS(own), templates.Files()), templates.ForBrand(br))
+		for _, f := range r.Findings {
+			root := "templates"
+			if _, err := os.Stat(filepath.Join(own, strings.Fields(f.File)[0])); err == nil {
+				root = own
+			}
+			f.File = root + "/" + f.File
+			fmt.Fprintln(w, f)
+		}
+		errs += r.Errors()
+	}
+	if errs > 0 {
+		return fmt.Errorf("%d errors in the brands of %s %q (listed above): fix them, or see `make lint-templates BRANDS_DIR=%s`", errs, KeyBrandsDir, b.Dir, b.Dir)
 	}
 	return nil
 }

@@ -116,6 +116,16 @@ type LintOption func(*lintConfig)
 
 type lintConfig struct {
 	appName string
+	catalog *Catalog // a brand's catalog (its locales, its look); nil: the tree's own
+}
+
+// ForBrand lints a brand: its merged tree (pass Overlay(brand folder, templates) to Lint), rendered
+// with its product name, logo, colours and support line, in the locales it sends.
+func ForBrand(b *Brand) LintOption {
+	return func(c *lintConfig) {
+		c.catalog = b.Catalog
+		c.appName = b.Config.AppName
+	}
 }
 
 // WithAppName measures every SMS with the product name the function is configured with (APP_NAME,
@@ -258,9 +268,11 @@ func Lint(fsys fs.FS, opts ...LintOption) Report {
 		checkChars(f)
 	}
 
-	c, err := New(fsys)
-	if err != nil {
-		return r
+	c := cfg.catalog
+	if c == nil {
+		if c, err = New(fsys); err != nil {
+			return r
+		}
 	}
 	for _, loc := range c.Locales() {
 		if _, err := c.LocaleConfig(loc); err != nil {

@@ -77,7 +77,10 @@ func (i Invocation) Response() (Response, error) {
 type TriggerEvent struct {
 	TriggerSource string `json:"triggerSource"`
 	UserName      string `json:"userName"`
-	Request       struct {
+	CallerContext struct {
+		ClientID string `json:"clientId"`
+	} `json:"callerContext"`
+	Request struct {
 		UserAttributes    map[string]any    `json:"userAttributes"`
 		CodeParameter     string            `json:"codeParameter"`
 		UsernameParameter string            `json:"usernameParameter"`
@@ -134,7 +137,10 @@ func (h *Harness) startRecorder() (string, error) {
 // record forwards a Lambda Invoke call to the emulator and keeps both bodies.
 func (h *Harness) record(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	reply, err := h.emu.Invoke(r.Context(), body)
+	h.mu.Lock()
+	emu := h.emu
+	h.mu.Unlock()
+	reply, err := emu.Invoke(r.Context(), body)
 	h.mu.Lock()
 	h.invocations = append(h.invocations, Invocation{Request: body, Reply: reply, Err: err})
 	h.mu.Unlock()
@@ -322,3 +328,23 @@ func (h *Harness) CognitoLog() string { return h.localLog.String() }
 
 // FunctionLog returns what the emulator and the function printed so far.
 func (h *Harness) FunctionLog() string { return h.emu.Logs() }
+
+// RestartFunction replaces the running function with a new one with env added to Options.Env: the
+// way a deployment hands the function settings that exist only once the pool does (BRAND_CLIENTS
+// with the IDs of clients created in it). Invocations already recorded stay.
+func (h *Harness) RestartFunction(ctx context.Context, env ...string) error {
+	rie, err := lambdarie.ToolPath(ctx)
+	if err != nil {
+		return err
+	}
+	emu, err := lambdarie.Start(rie, h.opts.Bootstrap, append(append([]string{}, h.opts.Env...), env...)...)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	old := h.emu
+	h.emu = emu
+	h.mu.Unlock()
+	old.Stop()
+	return nil
+}

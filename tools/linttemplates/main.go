@@ -1,12 +1,16 @@
-// Command linttemplates is `make lint-templates`: a readable report over the template tree for the
-// people who edit it, translators and designers. Every finding names the file (and line and column
-// where the rule allows) and the rule; a table shows what each SMS costs. Exit status 1 on errors.
+// Command linttemplates is `make lint-templates`: a readable report over the template tree, and over
+// every brand in a brands folder, for the people who edit them, translators and designers. Every
+// finding names the file (and line and column where the rule allows) and the rule; a table shows
+// what each SMS costs. Exit status 1 on errors.
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"cognito-custom-message/templates"
@@ -15,21 +19,63 @@ import (
 func main() {
 	dir := flag.String("dir", "templates", "the template tree")
 	appName := flag.String("app-name", templates.DefaultLintAppName, "the product name to measure the SMS with (APP_NAME, the stack's appName)")
+	brandsDir := flag.String("brands", "", "a folder of brands to lint too, each over the template tree (missing: none)")
 	flag.Parse()
-	r := templates.Lint(os.DirFS(*dir), templates.WithAppName(*appName))
+	errs := report(*dir, "", templates.Lint(os.DirFS(*dir), templates.WithAppName(*appName)), *appName)
+	if *brandsDir != "" {
+		n, err := lintBrands(*dir, *brandsDir)
+		if err != nil {
+			fmt.Println(err)
+			n++
+		}
+		errs += n
+	}
+	if errs > 0 {
+		os.Exit(1)
+	}
+}
+
+// lintBrands lints each brand's merged tree with its own product name and locales.
+func lintBrands(dir, brandsDir string) (int, error) {
+	if _, err := os.Stat(brandsDir); errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	base := os.DirFS(dir)
+	brands, err := templates.LoadBrands(os.DirFS(brandsDir), base)
+	if err != nil {
+		return 0, err
+	}
+	errs := 0
+	for _, b := range brands {
+		own := filepath.Join(brandsDir, b.Name)
+		fmt.Printf("\n== brand %s (%s), locales %s\n", b.Name, b.Config.AppName, strings.Join(b.Catalog.Locales(), ", "))
+		r := templates.Lint(templates.Overlay(os.DirFS(own), base), templates.ForBrand(b))
+		errs += report(dir, own, r, b.Config.AppName)
+	}
+	return errs, nil
+}
+
+// report prints findings, naming the file where it lives (the brand's folder or the shared tree),
+// and the SMS costs; it returns the number of errors.
+func report(dir, brandDir string, r templates.Report, appName string) int {
 	for _, f := range r.Findings {
-		f.File = strings.TrimSuffix(*dir, "/") + "/" + f.File
+		root := dir
+		if brandDir != "" {
+			if _, err := os.Stat(filepath.Join(brandDir, strings.Fields(f.File)[0])); err == nil {
+				root = brandDir
+			}
+		}
+		f.File = strings.TrimSuffix(root, "/") + "/" + f.File
 		fmt.Println(f)
 	}
 	if len(r.Findings) > 0 {
 		fmt.Println()
 	}
-	name := *appName
-	if name == "" {
-		name = templates.DefaultLintAppName
+	if appName == "" {
+		appName = templates.DefaultLintAppName
 	}
 	fmt.Printf("SMS cost with app name %q, a 6-digit code (invitations: a %d-character temporary password and a 12-character username):\n",
-		name, templates.TemporaryPasswordLength)
+		appName, templates.TemporaryPasswordLength)
 	fmt.Printf("  %-8s %-20s %5s  %-6s %s\n", "locale", "source", "chars", "enc", "segments")
 	for _, c := range r.SMS {
 		mark := ""
@@ -39,8 +85,10 @@ func main() {
 		fmt.Printf("  %-8s %-20s %5d  %-6s %d%s\n", c.Locale, c.Source, c.Chars, c.Encoding, c.Segments, mark)
 	}
 	errs := r.Errors()
-	fmt.Printf("\n%d errors, %d warnings in %s\n", errs, len(r.Findings)-errs, *dir)
-	if errs > 0 {
-		os.Exit(1)
+	where := dir
+	if brandDir != "" {
+		where = brandDir
 	}
+	fmt.Printf("\n%d errors, %d warnings in %s\n", errs, len(r.Findings)-errs, where)
+	return errs
 }
