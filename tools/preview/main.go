@@ -2,7 +2,7 @@
 // files in the working tree, with realistic sample data and the placeholders filled in as Cognito
 // would, into build/preview/: one HTML file per email, a PNG screenshot of each taken with headless
 // Chromium, and an index.html gallery with subject, email and SMS per locale side by side, with
-// their character and SMS segment counts.
+// their character and SMS segment counts; with -brands, the same per brand in build/preview/brands/.
 package main
 
 import (
@@ -46,34 +46,106 @@ func main() {
 	dir := flag.String("templates", "templates", "the template tree")
 	out := flag.String("out", "build/preview", "where to write the preview")
 	chromium := flag.String("chromium", "chromium", "the Chromium binary; empty: no screenshots")
+	brandsDir := flag.String("brands", "", "a folder of brands: a gallery each, in OUT/brands/<brand>/ (missing: none)")
 	flag.Parse()
-	if err := run(*dir, *out, *chromium); err != nil {
+	if err := run(*dir, *out, *chromium, *brandsDir); err != nil {
 		fmt.Fprintln(os.Stderr, "preview:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, out, chromium string) error {
-	c, err := templates.New(os.DirFS(dir))
+// book is one gallery: the unbranded messages, or one brand's.
+type book struct {
+	Brand, AppName string
+	Dir            string // where its files go
+	Locales        []string
+	Cards          []card
+	Brands         []book // in the unbranded gallery: links to the brands' ones
+	Link           string // from the unbranded gallery's folder
+}
+
+func run(dir, out, chromium, brandsDir string) error {
+	base := os.DirFS(dir)
+	c, err := templates.New(base)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
+	books := []*book{{AppName: appName, Dir: out, Locales: c.Locales()}}
+	catalogs := []*templates.Catalog{c}
+	if brandsDir != "" {
+		brands, err := templates.LoadBrands(os.DirFS(brandsDir), base)
+		if err != nil {
+			return err
+		}
+		for _, b := range brands {
+			books = append(books, &book{Brand: b.Name, AppName: b.Config.AppName, Dir: filepath.Join(out, "brands", b.Name),
+				Locales: b.Catalog.Locales(), Link: "brands/" + b.Name + "/index.html"})
+			catalogs = append(catalogs, b.Catalog)
+		}
 	}
+	var shots []string // every email, for the screenshots
+	for i, bk := range books {
+		if err := render(catalogs[i], bk); err != nil {
+			return fmt.Errorf("%s: %w", bk.AppName, err)
+		}
+		for _, cd := range bk.Cards {
+			shots = append(shots, filepath.Join(bk.Dir, cd.EmailFile))
+		}
+	}
+	if chromium != "" {
+		if err := screenshots(chromium, shots); err != nil {
+			return err
+		}
+	}
+	for i := len(books) - 1; i >= 0; i-- { // brands first: the unbranded gallery links to them
+		bk := books[i]
+		if chromium != "" {
+			for j := range bk.Cards {
+				bk.Cards[j].Screenshot = strings.TrimSuffix(bk.Cards[j].EmailFile, ".html") + ".png"
+			}
+		}
+		if i == 0 {
+			for _, b := range books[1:] {
+				bk.Brands = append(bk.Brands, *b)
+			}
+		}
+		f, err := os.Create(filepath.Join(bk.Dir, "index.html"))
+		if err != nil {
+			return err
+		}
+		err = gallery.Execute(f, map[string]any{"Book": bk, "Sources": templates.Sources, "Password": templates.SamplePassword})
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	fmt.Printf("wrote %d emails", len(shots))
+	if chromium != "" {
+		fmt.Printf(" and %d screenshots", len(shots))
+	}
+	fmt.Printf(" (%d galleries) to %s; open %s\n", len(books), out, filepath.Join(out, "index.html"))
+	return nil
+}
+
+// render writes one gallery's emails and collects their cards.
+func render(c *templates.Catalog, bk *book) error {
 	fill := strings.NewReplacer("{####}", code, "{username}", username,
 		"{##Click Here##}", `<a href="https://example.com/confirm?code=`+code+`">Click Here</a>`)
 	// An invitation's code placeholder becomes a temporary password, as long as the stack's policy
 	// asks: the gallery's SMS counts are then those of the message people receive.
 	invitation := strings.NewReplacer("{####}", templates.SamplePassword, "{username}", username)
-	var cards []card
 	for _, src := range templates.Sources {
 		fill := fill
 		if src == "AdminCreateUser" {
 			fill = invitation
 		}
 		for _, loc := range c.Locales() {
-			d := messages.Data{Code: "{####}", Name: names[loc], AppName: appName}
+			d := messages.Data{Code: "{####}", AppName: bk.AppName}
+			if messages.ProvenRecipient(src) {
+				d.Name = names[loc] // the handler greets by name only there
+			}
 			if src == "AdminCreateUser" {
 				d.Username = "{username}"
 			}
@@ -85,82 +157,62 @@ func run(dir, out, chromium string) error {
 				return err
 			}
 			file := filepath.Join(loc, src+".html")
-			if err := os.MkdirAll(filepath.Join(out, loc), 0o755); err != nil {
+			if err := os.MkdirAll(filepath.Join(bk.Dir, loc), 0o755); err != nil {
 				return err
 			}
-			if err := os.WriteFile(filepath.Join(out, file), []byte(fill.Replace(m.Email)), 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(bk.Dir, file), []byte(fill.Replace(m.Email)), 0o644); err != nil {
 				return err
 			}
 			sms := fill.Replace(m.SMS)
 			chars, enc, segs := templates.SMSSegments(sms)
-			cards = append(cards, card{
+			bk.Cards = append(bk.Cards, card{
 				Locale: loc, Source: src, Dir: templates.Direction(tagOf(loc)),
 				Subject: m.Subject, SMS: sms, EmailFile: filepath.ToSlash(file),
 				EmailChars: messages.UTF16Len(m.Email), SMSChars: chars, SMSSegments: segs, SMSEncoding: enc,
 			})
 		}
 	}
-	if chromium != "" {
-		if err := screenshots(chromium, out, cards); err != nil {
-			return err
-		}
-		for i := range cards {
-			cards[i].Screenshot = strings.TrimSuffix(cards[i].EmailFile, ".html") + ".png"
-		}
-	}
-	f, err := os.Create(filepath.Join(out, "index.html"))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if err := gallery.Execute(f, map[string]any{"Cards": cards, "Sources": templates.Sources, "Locales": c.Locales(), "Password": templates.SamplePassword}); err != nil {
-		return err
-	}
-	fmt.Printf("wrote %d emails", len(cards))
-	if chromium != "" {
-		fmt.Printf(" and %d screenshots", len(cards))
-	}
-	fmt.Printf(" to %s; open %s\n", out, filepath.Join(out, "index.html"))
 	return nil
 }
 
 // screenshots renders each email with headless Chromium, two at a time, offline and with a fresh
 // profile per run.
-func screenshots(chromium, out string, cards []card) error {
+func screenshots(chromium string, emails []string) error {
 	profile, err := os.MkdirTemp("", "preview-chromium-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(profile)
-	abs, err := filepath.Abs(out)
-	if err != nil {
-		return err
-	}
-	jobs := make(chan card)
-	errs := make(chan error, len(cards))
+	jobs := make(chan string)
+	errs := make(chan error, len(emails))
 	var wg sync.WaitGroup
 	for w := 0; w < 2; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			for c := range jobs {
-				png := filepath.Join(abs, strings.TrimSuffix(c.EmailFile, ".html")+".png")
+			for email := range jobs {
+				abs, err := filepath.Abs(email)
+				if err != nil {
+					errs <- err
+					continue
+				}
+				png := strings.TrimSuffix(abs, ".html") + ".png"
 				cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 					"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
 					"--disable-sync", "--hide-scrollbars", "--user-data-dir="+filepath.Join(profile, fmt.Sprint(w)),
-					"--window-size=640,760", "--screenshot="+png, "file://"+filepath.Join(abs, c.EmailFile))
+					"--window-size=640,760", "--screenshot="+png, "file://"+abs)
 				if b, err := cmd.CombinedOutput(); err != nil {
-					errs <- fmt.Errorf("screenshot %s: %v\n%s", c.EmailFile, err, b)
+					errs <- fmt.Errorf("screenshot %s: %v\n%s", email, err, b)
 					continue
 				}
 				if _, err := os.Stat(png); err != nil {
-					errs <- fmt.Errorf("screenshot %s: no PNG written", c.EmailFile)
+					errs <- fmt.Errorf("screenshot %s: no PNG written", email)
 				}
 			}
 		}(w)
 	}
-	for _, c := range cards {
-		jobs <- c
+	for _, e := range emails {
+		jobs <- e
 	}
 	close(jobs)
 	wg.Wait()
@@ -188,14 +240,15 @@ nav a { margin-right: 12px; }
 </style>
 </head>
 <body>
-<h1>Message preview</h1>
-<p>Every locale × trigger source, rendered from the template files with sample data; the code is
-` + code + ` (in invitations a temporary password, {{.Password}}), the username ` + username + `, the product name ` + appName + `. Click a screenshot for the email itself.</p>
+<h1>Message preview{{with .Book.Brand}}: brand {{.}}{{end}}</h1>
+<p>Every locale × trigger source{{with .Book.Brand}} of brand {{.}}{{end}}, rendered from the template files with sample data; the code is
+` + code + ` (in invitations a temporary password, {{.Password}}), the username ` + username + `, the product name {{.Book.AppName}}. Click a screenshot for the email itself.</p>
+{{with .Book.Brands}}<p>Brands: {{range .}}<a href="{{.Link}}">{{.Brand}} ({{.AppName}})</a> {{end}}</p>{{end}}
 <nav>{{range .Sources}}<a href="#{{.}}">{{.}}</a>{{end}}</nav>
 {{range $src := .Sources}}
 <h2 id="{{$src}}">{{$src}}</h2>
 <div class="row">
-{{range $.Cards}}{{if eq .Source $src}}
+{{range $.Book.Cards}}{{if eq .Source $src}}
 <div class="card">
 <div class="locale">{{.Locale}}</div>
 <div class="subject" dir="{{.Dir}}">{{.Subject}}</div>
