@@ -7,8 +7,9 @@
 // API) stores whatever UpdateUserPool is given, so it cannot show that real Cognito refuses some
 // round trips, nor that it resets what an update leaves out. Cognito here does both:
 //
-//   - UpdateUserPool is checked against CognitoRules, the refusals users and tools have reported
-//     from real Cognito, each with its source; a refused update changes nothing.
+//   - UpdateUserPool is checked against CognitoRules, the refusals documented for real Cognito or
+//     reported by users and tools; each is written down, with its source, in internal/poolattach's
+//     Rules under the same ID. A refused update changes nothing.
 //   - An accepted update replaces every setting of the pool with what the request carries: a
 //     setting left out is reset (removed, or its default where Cognito documents one), except the
 //     read-only ones (ReadOnlyFields), the feature plan (UserPoolTier, documented as kept) and

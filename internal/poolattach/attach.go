@@ -42,7 +42,12 @@ func PlanAttach(ctx context.Context, api API, poolID, function string, opt Optio
 	if err != nil {
 		return nil, err
 	}
-	a := &Attachment{PoolID: poolID, Function: function, Options: opt, Described: d, Current: customMessage(d)}
+	return PlanAttachTo(ctx, api, d, function, opt)
+}
+
+// PlanAttachTo is PlanAttach on a pool already described.
+func PlanAttachTo(ctx context.Context, api API, d *Described, function string, opt Options) (*Attachment, error) {
+	a := &Attachment{PoolID: deref(d.Pool.Id), Function: function, Options: opt, Described: d, Current: customMessage(d)}
 	a.Record, a.HasRecord = RecordOf(d.Pool.UserPoolTags)
 	a.ManagedBy = ManagedBy(d.Pool.UserPoolTags)
 	valid := a.HasRecord && a.Record.Function == a.Current
