@@ -104,6 +104,19 @@ var Rules = []Rule{
 	},
 }
 
+// Unenforced are documented constraints real Cognito is seen not to apply to an update built
+// from its own description; the update carries the settings as described, and the fake does not
+// enforce them.
+var Unenforced = []Rule{
+	{
+		ID:      "developer-only-templates",
+		Cognito: "The API reference says EmailMessage, EmailSubject, EmailMessageByLink and EmailSubjectByLink \"can be set only if EmailSendingAccount is DEVELOPER\".",
+		Source: "API reference, VerificationMessageTemplateType and MessageTemplateType; contradicted by aws-cdk's UserPool, which sends a VerificationMessageTemplate " +
+			"with EmailMessage and EmailSubject for every pool it creates, COGNITO_DEFAULT ones included (this project's own pool is one), and Cognito accepts them",
+		Update: "Templates are carried as described whatever the sending account: Cognito stored them, and dropping them would reset them.",
+	},
+}
+
 // ReadOnly are the DescribeUserPool fields UpdateUserPool does not take, with the reason an update
 // neither sends nor resets them. Anything else the description holds must be carried.
 var ReadOnly = map[string]string{

@@ -33,6 +33,11 @@ func TestRulesDocumented(t *testing.T) {
 	if !reflect.DeepEqual(doc, fake) {
 		t.Errorf("documented rules %v; the fake enforces %v", doc, fake)
 	}
+	for _, r := range Unenforced {
+		if r.Cognito == "" || r.Source == "" || r.Update == "" || ruleByID(r.ID).ID != "" {
+			t.Errorf("unenforced rule %s lacks text, or is also an enforced rule", r.ID)
+		}
+	}
 }
 
 // TestFakeEnforcesEachRule sends the fake an update that breaks exactly one rule, built from a
