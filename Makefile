@@ -66,6 +66,11 @@ demo: node_modules/.package-lock.json $(LOCAL_DIR)/bootstrap ## see it work: a l
 	@command -v aws >/dev/null || { echo "demo needs the AWS CLI (apt-get install awscli)"; exit 1; }
 	go run ./tools/demo -bootstrap $(LOCAL_DIR)/bootstrap
 
+.PHONY: attach-plan
+attach-plan: ## read-only: what -c userPoolId=POOL would change in that pool (AWS credentials); ATTACH_PLAN_ARGS='-replace -allow-managed -all -function ARN'
+	@test -n "$(POOL)" || { echo "usage: make attach-plan POOL=eu-central-1_AbCdEf123 [ATTACH_PLAN_ARGS='-replace -all']"; exit 2; }
+	go run ./tools/attachplan -pool $(POOL) $(ATTACH_PLAN_ARGS)
+
 .PHONY: lint-templates
 lint-templates: ## report on templates/ and BRANDS_DIR's brands: files, parse errors, placeholders, limits, characters, wording rules, SMS segments with APP_NAME
 	go run ./tools/linttemplates -dir templates -app-name "$(APP_NAME)" -brands '$(BRANDS_DIR)'

@@ -33,7 +33,9 @@ type env struct {
 	client string
 }
 
-func setup(t *testing.T) *env {
+// setup starts cognito-local, the recorder and this checkout's function, and creates a pool with an
+// app client; options adjust the harness (e.g. TriggerArn).
+func setup(t *testing.T, options ...func(*e2e.Options)) *env {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	t.Cleanup(cancel)
@@ -46,10 +48,14 @@ func setup(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	log := &lambdarie.SyncBuffer{}
-	h, err := e2e.Start(ctx, e2e.Options{
+	opts := e2e.Options{
 		Root: root, Bootstrap: bootstrap, Code: code, Log: log,
 		Env: []string{"APP_NAME=" + appName, "DEFAULT_LOCALE=en"},
-	})
+	}
+	for _, o := range options {
+		o(&opts)
+	}
+	h, err := e2e.Start(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 )
 
 const exampleBrands = "../examples/brands"
@@ -53,7 +55,7 @@ func TestBrandsStack(t *testing.T) {
 		}
 	}
 
-	_, fn := only(t, tpl, "AWS::Lambda::Function")
+	fn := triggerFunction(t, tpl)
 	if fn["FunctionName"] != FunctionNameFor("CognitoCustomMessage-dev") {
 		t.Errorf("FunctionName %v; want the fixed %s", fn["FunctionName"], FunctionNameFor("CognitoCustomMessage-dev"))
 	}
@@ -91,7 +93,7 @@ func TestNoBrandsKeepsTheReference(t *testing.T) {
 	if n := len(resources(tpl, "AWS::Cognito::UserPoolClient")); n != 1 {
 		t.Errorf("%d app clients; want 1", n)
 	}
-	_, fn := only(t, tpl, "AWS::Lambda::Function")
+	fn := triggerFunction(t, tpl)
 	if _, named := fn["FunctionName"]; named {
 		t.Error("the function has a fixed name without brands")
 	}
@@ -107,14 +109,7 @@ func TestBrandsExistingPool(t *testing.T) {
 	if n := len(resources(tpl, "AWS::Cognito::UserPoolClient")); n != 0 {
 		t.Errorf("%d app clients on an existing pool; want none", n)
 	}
-	var fnProps map[string]any
-	for _, r := range resources(tpl, "AWS::Lambda::Function") {
-		p := r["Properties"].(map[string]any)
-		if env, ok := p["Environment"].(map[string]any); ok && env["Variables"].(map[string]any)["APP_NAME"] != nil {
-			fnProps = p
-		}
-	}
-	env := fnProps["Environment"].(map[string]any)["Variables"].(map[string]any)
+	env := triggerFunction(t, tpl)["Environment"].(map[string]any)["Variables"].(map[string]any)
 	// brand.json's client IDs are compiled in; BRAND_CLIENTS holds only -c brandClients (none here).
 	if v, ok := env["BRAND_CLIENTS"]; ok && v != nil {
 		t.Errorf("BRAND_CLIENTS = %v; want none", v)
@@ -204,4 +199,20 @@ func TestSynthFailsOnBrokenBrand(t *testing.T) {
 	if err := checkBrands(cfg.Brands, &out); err != nil {
 		t.Errorf("example brands: %v\n%s", err, out.String())
 	}
+}
+
+// triggerFunction is the CustomMessage function's properties (the stack has provider functions too).
+func triggerFunction(t *testing.T, tpl assertions.Template) map[string]any {
+	t.Helper()
+	var found []map[string]any
+	for _, r := range resources(tpl, "AWS::Lambda::Function") {
+		p := r["Properties"].(map[string]any)
+		if env, ok := p["Environment"].(map[string]any); ok && env["Variables"].(map[string]any)["APP_NAME"] != nil {
+			found = append(found, p)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%d functions with APP_NAME; want the one trigger", len(found))
+	}
+	return found[0]
 }

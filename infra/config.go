@@ -26,6 +26,12 @@ type Config struct {
 	// UserPoolID switches to existing-pool mode: no pool is created; the function is attached to this
 	// pool as its CustomMessage trigger by a custom resource (provider/), and detached on delete.
 	UserPoolID string
+	// AllowManagedPool lets the attachment go ahead on a pool another CloudFormation stack manages
+	// (whose next update removes the trigger again). Without it, such a pool makes the deployment fail.
+	AllowManagedPool bool
+	// PoolSMSRoleArn is the existing pool's SMS role: Cognito checks that whoever updates the pool
+	// may iam:PassRole it, so the provider is granted that, for this role and Cognito only.
+	PoolSMSRoleArn string
 	// ReplaceExistingTrigger lets the attachment replace a CustomMessage trigger that is not ours
 	// (it is restored on delete). Without it, such a pool makes the deployment fail.
 	ReplaceExistingTrigger bool
@@ -59,6 +65,8 @@ const (
 	KeyAlarmTopicArn     = "alarmTopicArn"
 	KeyUserPoolID        = "userPoolId"
 	KeyReplaceExisting   = "replaceExistingTrigger"
+	KeyAllowManagedPool  = "allowManagedPool"
+	KeyPoolSMSRoleArn    = "poolSmsRoleArn"
 	KeyProviderAssetDir  = "providerAssetDir"
 	KeySESFromEmail      = "sesFromEmail"
 	KeySESFromName       = "sesFromName"
@@ -84,6 +92,7 @@ var (
 	stackNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,127}$`)
 	topicArnRe  = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
 	poolIDRe    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$`)
+	roleArnRe   = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
 	regionRe    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 	domainRe    = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 )
@@ -119,15 +128,29 @@ func LoadConfig(get func(key string) any) (Config, error) {
 	if c.UserPoolID != "" && (len(c.UserPoolID) > 55 || !poolIDRe.MatchString(c.UserPoolID)) {
 		errs = append(errs, fmt.Sprintf("%s %q: not a user pool ID (want e.g. eu-central-1_AbCdEf123)", KeyUserPoolID, c.UserPoolID))
 	}
-	switch r := str(KeyReplaceExisting, "false"); strings.ToLower(r) {
-	case "true":
-		c.ReplaceExistingTrigger = true
-	case "false", "":
-	default:
-		errs = append(errs, fmt.Sprintf("%s %q: true or false", KeyReplaceExisting, r))
+	for _, f := range []struct {
+		key string
+		dst *bool
+	}{{KeyReplaceExisting, &c.ReplaceExistingTrigger}, {KeyAllowManagedPool, &c.AllowManagedPool}} {
+		key, dst := f.key, f.dst
+		switch r := str(key, "false"); strings.ToLower(r) {
+		case "true":
+			*dst = true
+		case "false", "":
+		default:
+			errs = append(errs, fmt.Sprintf("%s %q: true or false", key, r))
+		}
+		if *dst && c.UserPoolID == "" {
+			errs = append(errs, fmt.Sprintf("%s is set but %s is not: it applies to an existing pool", key, KeyUserPoolID))
+		}
 	}
-	if c.ReplaceExistingTrigger && c.UserPoolID == "" {
-		errs = append(errs, fmt.Sprintf("%s is set but %s is not: it applies to an existing pool", KeyReplaceExisting, KeyUserPoolID))
+	if c.PoolSMSRoleArn = str(KeyPoolSMSRoleArn, ""); c.PoolSMSRoleArn != "" {
+		if !roleArnRe.MatchString(c.PoolSMSRoleArn) {
+			errs = append(errs, fmt.Sprintf("%s %q: not an IAM role ARN", KeyPoolSMSRoleArn, c.PoolSMSRoleArn))
+		}
+		if c.UserPoolID == "" {
+			errs = append(errs, fmt.Sprintf("%s is set but %s is not: it applies to an existing pool", KeyPoolSMSRoleArn, KeyUserPoolID))
+		}
 	}
 	if !stageRe.MatchString(c.Stage) {
 		errs = append(errs, fmt.Sprintf("%s %q: letters, digits and '-', at most 32", KeyStage, c.Stage))

@@ -65,6 +65,10 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"bad pool ID", map[string]any{KeyUserPoolID: "my-pool"}, `userPoolId "my-pool": not a user pool ID`},
 		{"replace without a pool", map[string]any{KeyReplaceExisting: "true"}, "replaceExistingTrigger is set but userPoolId is not"},
 		{"replace not a boolean", map[string]any{KeyUserPoolID: "eu-west-1_Abc", KeyReplaceExisting: "yes"}, `replaceExistingTrigger "yes": true or false`},
+		{"managed without a pool", map[string]any{KeyAllowManagedPool: "true"}, "allowManagedPool is set but userPoolId is not"},
+		{"managed not a boolean", map[string]any{KeyUserPoolID: "eu-west-1_Abc", KeyAllowManagedPool: "1"}, `allowManagedPool "1": true or false`},
+		{"SMS role without a pool", map[string]any{KeyPoolSMSRoleArn: "arn:aws:iam::123456789012:role/sms"}, "poolSmsRoleArn is set but userPoolId is not"},
+		{"SMS role not a role", map[string]any{KeyUserPoolID: "eu-west-1_Abc", KeyPoolSMSRoleArn: "arn:aws:iam::123456789012:user/bob"}, `poolSmsRoleArn "arn:aws:iam::123456789012:user/bob": not an IAM role ARN`},
 		{"bad alarm topic", map[string]any{KeyAlarmTopicArn: "ops-alerts"}, `alarmTopicArn "ops-alerts": not an SNS topic ARN`},
 	}
 	for _, c := range cases {

@@ -35,8 +35,11 @@ type CustomMessageStack struct {
 	UserPool awscognito.UserPool       // nil in existing-pool mode
 	Client   awscognito.UserPoolClient // nil in existing-pool mode
 	LogGroup awslogs.LogGroup
-	// Provider is the custom-resource function that attaches the trigger in existing-pool mode.
+	// Provider is the custom-resource function: it attaches the trigger to the existing pool, or
+	// detaches it from the stack's own pool when the stack is deleted.
 	Provider awslambda.Function
+	// ProviderAlarm fires when the provider fails or leaves a pool as it was (pool.go).
+	ProviderAlarm awscloudwatch.Alarm
 	// FallbackAlarm fires when the function leaves messages to Cognito's own template: broken
 	// templates, events without a usable code placeholder, a panic or a deadline too close.
 	FallbackAlarm awscloudwatch.Alarm
@@ -133,6 +136,10 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 		},
 	}, jsii.Bool(true))
 
+	if err := s.detachOnStackDelete(stack, cfg); err != nil {
+		return nil, err
+	}
+
 	s.Client = s.UserPool.AddClient(jsii.String("AppClient"), clientOptions(cfg))
 	if len(cfg.Brands.Brands) > 0 {
 		ids := s.addBrandClients(stack, cfg)
@@ -170,68 +177,6 @@ func clientOptions(cfg Config) *awscognito.UserPoolClientOptions {
 		IdTokenValidity:      awscdk.Duration_Minutes(jsii.Number(cfg.Client.IDTokenMinutes)),
 		RefreshTokenValidity: awscdk.Duration_Days(jsii.Number(cfg.Client.RefreshTokenDays)),
 	}
-}
-
-// attachToExistingPool wires the function into a pool the stack does not own. CDK cannot add a
-// trigger to an imported pool, and UpdateUserPool resets whatever it is not given, so a custom
-// resource backed by provider/ does it: DescribeUserPool, then UpdateUserPool with everything carried
-// over and only CustomMessage changed; on delete, the previous trigger is put back.
-func (s *CustomMessageStack) attachToExistingPool(stack awscdk.Stack, cfg Config) error {
-	bootstrap := filepath.Join(cfg.ProviderAssetDir, "bootstrap")
-	if fi, err := os.Stat(bootstrap); err != nil || fi.IsDir() {
-		return fmt.Errorf("%s not found: run `make build` (or set -c %s=DIR to a folder with the built provider)", bootstrap, KeyProviderAssetDir)
-	}
-	poolArn := stack.FormatArn(&awscdk.ArnComponents{
-		Service: jsii.String("cognito-idp"), Resource: jsii.String("userpool"),
-		ResourceName: jsii.String(cfg.UserPoolID), ArnFormat: awscdk.ArnFormat_SLASH_RESOURCE_NAME,
-	})
-	s.Function.AddPermission(jsii.String("CognitoInvoke"), &awslambda.Permission{
-		Principal:     awsiam.NewServicePrincipal(jsii.String("cognito-idp.amazonaws.com"), nil),
-		Action:        jsii.String("lambda:InvokeFunction"),
-		SourceArn:     poolArn,
-		SourceAccount: stack.Account(),
-	})
-
-	var role awsiam.Role
-	s.Provider, _, role = newGoFunction(stack, "Provider", cfg, goFunctionProps{
-		assetDir:        cfg.ProviderAssetDir,
-		description:     "Attaches the CustomMessage trigger to an existing user pool without resetting it",
-		roleDescription: "cognito-custom-message attachment: reads and updates one user pool, writes its own logs",
-		timeout:         60,
-	})
-	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:       jsii.String("AttachToOnePool"),
-		Actions:   jsii.Strings("cognito-idp:DescribeUserPool", "cognito-idp:UpdateUserPool"),
-		Resources: jsii.Strings(*poolArn),
-	}))
-	replace := "false"
-	if cfg.ReplaceExistingTrigger {
-		replace = "true"
-	}
-	cr := awscdk.NewCustomResource(stack, jsii.String("CustomMessageTrigger"), &awscdk.CustomResourceProps{
-		ServiceToken: s.Provider.FunctionArn(),
-		ResourceType: jsii.String("Custom::CognitoCustomMessageTrigger"),
-		Properties: &map[string]any{
-			"UserPoolId":      cfg.UserPoolID,
-			"FunctionArn":     s.Function.FunctionArn(),
-			"ReplaceExisting": replace,
-		},
-	})
-	// Cognito may invoke the function the moment it is attached.
-	if perm := s.Function.Node().TryFindChild(jsii.String("CognitoInvoke")); perm != nil {
-		cr.Node().AddDependency(perm)
-	}
-	awscdk.NewCfnOutput(stack, jsii.String("UserPoolId"), &awscdk.CfnOutputProps{
-		Value: jsii.String(cfg.UserPoolID), Description: jsii.String("The existing user pool whose CustomMessage trigger is the function"),
-	})
-	awscdk.NewCfnOutput(stack, jsii.String("PreviousCustomMessage"), &awscdk.CfnOutputProps{
-		Value:       cr.GetAttString(jsii.String("PreviousCustomMessage")),
-		Description: jsii.String("The CustomMessage trigger the pool had before; restored when the stack is deleted"),
-	})
-	awscdk.NewCfnOutput(stack, jsii.String("FunctionName"), &awscdk.CfnOutputProps{
-		Value: s.Function.FunctionName(), Description: jsii.String("The CustomMessage trigger function"),
-	})
-	return nil
 }
 
 // addFallbackMetrics turns the function's log field "fallback" into CloudWatch metrics (a metric
@@ -305,12 +250,12 @@ type goFunctionProps struct {
 // logs) with its own log group "<id>Logs" and role "<id>Role". A role of our own rather than the
 // managed AWSLambdaBasicExecutionRole: that one may create any log group and write to every one;
 // this one writes to its own group, and whatever the caller adds.
-func newGoFunction(stack awscdk.Stack, id string, cfg Config, p goFunctionProps) (awslambda.Function, awslogs.LogGroup, awsiam.Role) {
-	logs := awslogs.NewLogGroup(stack, jsii.String(id+"Logs"), &awslogs.LogGroupProps{
+func newGoFunction(scope constructs.Construct, id string, cfg Config, p goFunctionProps) (awslambda.Function, awslogs.LogGroup, awsiam.Role) {
+	logs := awslogs.NewLogGroup(scope, jsii.String(id+"Logs"), &awslogs.LogGroupProps{
 		Retention:     retention[cfg.LogRetentionDays],
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
-	role := awsiam.NewRole(stack, jsii.String(id+"Role"), &awsiam.RoleProps{
+	role := awsiam.NewRole(scope, jsii.String(id+"Role"), &awsiam.RoleProps{
 		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
 		Description: jsii.String(p.roleDescription),
 	})
@@ -319,7 +264,7 @@ func newGoFunction(stack awscdk.Stack, id string, cfg Config, p goFunctionProps)
 		Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
 		Resources: jsii.Strings(*logs.LogGroupArn()),
 	}))
-	fn := awslambda.NewFunction(stack, jsii.String(id), &awslambda.FunctionProps{
+	fn := awslambda.NewFunction(scope, jsii.String(id), &awslambda.FunctionProps{
 		Description:           jsii.String(p.description),
 		Runtime:               awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture:          awslambda.Architecture_ARM_64(),

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -94,6 +93,25 @@ func resources(tpl assertions.Template, typ string) map[string]map[string]any {
 	return out
 }
 
+// prefixed returns the one resource of type typ whose logical ID starts with prefix.
+func prefixed(t *testing.T, tpl assertions.Template, typ, prefix string) (string, map[string]any) {
+	t.Helper()
+	var id string
+	var props map[string]any
+	for rid, r := range resources(tpl, typ) {
+		if strings.HasPrefix(rid, prefix) {
+			if id != "" {
+				t.Fatalf("two %s resources start with %s: %s, %s", typ, prefix, id, rid)
+			}
+			id, props = rid, r["Properties"].(map[string]any)
+		}
+	}
+	if id == "" {
+		t.Fatalf("no %s resource starts with %s", typ, prefix)
+	}
+	return id, props
+}
+
 func only(t *testing.T, tpl assertions.Template, typ string) (string, map[string]any) {
 	t.Helper()
 	rs := resources(tpl, typ)
@@ -112,9 +130,11 @@ func TestDefaultStack(t *testing.T) {
 	if got := *stack.StackName(); got != "CognitoCustomMessage-dev" {
 		t.Errorf("stack name %q", got)
 	}
-	fnID, _ := only(t, tpl, "AWS::Lambda::Function")
+	// The trigger's function, log group and role; the detach-on-stack-delete provider has its own
+	// (TestDetachOnStackDelete).
+	fnID, _ := prefixed(t, tpl, "AWS::Lambda::Function", "Function")
 	poolID, _ := only(t, tpl, "AWS::Cognito::UserPool")
-	logsID, _ := only(t, tpl, "AWS::Logs::LogGroup")
+	logsID, _ := prefixed(t, tpl, "AWS::Logs::LogGroup", "FunctionLogs")
 
 	t.Run("the pool's CustomMessage trigger is the function", func(t *testing.T) {
 		expect(t, "LambdaConfig", func() {
@@ -159,15 +179,12 @@ func TestDefaultStack(t *testing.T) {
 		})
 	})
 	t.Run("the role writes its logs and nothing else", func(t *testing.T) {
-		_, role := only(t, tpl, "AWS::IAM::Role")
+		_, role := prefixed(t, tpl, "AWS::IAM::Role", "FunctionRole")
 		if _, ok := role["ManagedPolicyArns"]; ok {
 			t.Errorf("role has managed policies: %v", role["ManagedPolicyArns"])
 		}
-		policies := resources(tpl, "AWS::IAM::Policy")
-		if len(policies) != 1 {
-			t.Fatalf("%d IAM policies; want 1", len(policies))
-		}
-		for _, p := range policies {
+		_, policy := prefixed(t, tpl, "AWS::IAM::Policy", "FunctionRole")
+		for _, p := range []map[string]any{{"Properties": policy}} {
 			doc := p["Properties"].(map[string]any)["PolicyDocument"].(map[string]any)
 			for _, s := range doc["Statement"].([]any) {
 				st := s.(map[string]any)
@@ -309,8 +326,8 @@ func TestConfigOverrides(t *testing.T) {
 		})
 	})
 	alarms := resources(tpl, "AWS::CloudWatch::Alarm")
-	if len(alarms) != 3 { // fallbacks, errors, throttles
-		t.Errorf("%d alarms; want 3", len(alarms))
+	if len(alarms) != 4 { // fallbacks, errors, throttles, the detach-on-delete provider's errors
+		t.Errorf("%d alarms; want 4", len(alarms))
 	}
 	for id, a := range alarms {
 		if got := fmt.Sprint(a["Properties"].(map[string]any)["AlarmActions"]); got != "["+topic+"]" {
@@ -333,91 +350,4 @@ func TestMissingAssetFails(t *testing.T) {
 	if _, err := NewCustomMessageStack(app, "X", &CustomMessageStackProps{Config: cfg}); err == nil || !strings.Contains(err.Error(), "make build") {
 		t.Errorf("err = %v; want a hint to run make build", err)
 	}
-}
-
-func TestExistingPoolStack(t *testing.T) {
-	const pool = "eu-central-1_AbCdEf123"
-	stack, tpl := synth(t, map[string]any{KeyUserPoolID: pool})
-	tpl.ResourceCountIs(jsii.String("AWS::Cognito::UserPool"), jsii.Number(0))
-	tpl.ResourceCountIs(jsii.String("AWS::Cognito::UserPoolClient"), jsii.Number(0))
-	tpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(2))
-	if stack.UserPool != nil || stack.Provider == nil {
-		t.Fatal("existing-pool mode created a pool or no provider")
-	}
-	poolArn := map[string]any{"Fn::Join": []any{"", []any{
-		"arn:", map[string]any{"Ref": "AWS::Partition"}, ":cognito-idp:", map[string]any{"Ref": "AWS::Region"}, ":",
-		map[string]any{"Ref": "AWS::AccountId"}, ":userpool/" + pool,
-	}}}
-	fnID := ""
-	providerID := ""
-	for id, r := range resources(tpl, "AWS::Lambda::Function") {
-		if strings.HasPrefix(id, "Provider") {
-			providerID = id
-		} else {
-			fnID = id
-		}
-		_ = r
-	}
-	t.Run("the custom resource attaches the function to the pool", func(t *testing.T) {
-		expect(t, "custom resource", func() {
-			tpl.HasResourceProperties(jsii.String("Custom::CognitoCustomMessageTrigger"), map[string]any{
-				"ServiceToken":    map[string]any{"Fn::GetAtt": []any{providerID, "Arn"}},
-				"UserPoolId":      pool,
-				"FunctionArn":     map[string]any{"Fn::GetAtt": []any{fnID, "Arn"}},
-				"ReplaceExisting": "false",
-			})
-		})
-		crs := resources(tpl, "Custom::CognitoCustomMessageTrigger")
-		for _, cr := range crs {
-			if deps := fmt.Sprint(cr["DependsOn"]); !strings.Contains(deps, "CognitoInvoke") {
-				t.Errorf("the attachment does not wait for the invoke permission: DependsOn %s", deps)
-			}
-		}
-	})
-	t.Run("Cognito may invoke the function, from that pool and account only", func(t *testing.T) {
-		expect(t, "permission", func() {
-			tpl.HasResourceProperties(jsii.String("AWS::Lambda::Permission"), map[string]any{
-				"Action":        "lambda:InvokeFunction",
-				"Principal":     "cognito-idp.amazonaws.com",
-				"FunctionName":  map[string]any{"Fn::GetAtt": []any{fnID, "Arn"}},
-				"SourceArn":     poolArn,
-				"SourceAccount": map[string]any{"Ref": "AWS::AccountId"},
-			})
-		})
-	})
-	t.Run("the provider may describe and update that pool, nothing else", func(t *testing.T) {
-		var cognitoStatements int
-		for _, p := range resources(tpl, "AWS::IAM::Policy") {
-			doc := p["Properties"].(map[string]any)["PolicyDocument"].(map[string]any)
-			for _, st := range doc["Statement"].([]any) {
-				st := st.(map[string]any)
-				actions := fmt.Sprint(st["Action"])
-				if strings.Contains(actions, "*") || fmt.Sprint(st["Resource"]) == "*" {
-					t.Errorf("wildcard in %v", st)
-				}
-				if strings.Contains(actions, "cognito-idp") {
-					cognitoStatements++
-					if actions != "[cognito-idp:DescribeUserPool cognito-idp:UpdateUserPool]" {
-						t.Errorf("cognito actions %s", actions)
-					}
-					if !reflect.DeepEqual(st["Resource"], poolArn) {
-						t.Errorf("cognito resource %v; want the pool's ARN", st["Resource"])
-					}
-				}
-			}
-		}
-		if cognitoStatements != 1 {
-			t.Errorf("%d statements grant Cognito actions; want 1", cognitoStatements)
-		}
-	})
-	t.Run("outputs", func(t *testing.T) {
-		expect(t, "UserPoolId", func() { tpl.HasOutput(jsii.String("UserPoolId"), map[string]any{"Value": pool}) })
-		expect(t, "PreviousCustomMessage", func() { tpl.HasOutput(jsii.String("PreviousCustomMessage"), map[string]any{}) })
-	})
-	t.Run("cdk-nag finds nothing unsuppressed", func(t *testing.T) { expectNagClean(t, stack) })
-
-	_, tpl = synth(t, map[string]any{KeyUserPoolID: pool, KeyReplaceExisting: "true"})
-	expect(t, "replace", func() {
-		tpl.HasResourceProperties(jsii.String("Custom::CognitoCustomMessageTrigger"), map[string]any{"ReplaceExisting": "true"})
-	})
 }

@@ -3,6 +3,11 @@
 // Lambda Runtime Interface Emulator, driven by the real AWS CLI. A small recording proxy between
 // cognito-local and the emulator keeps every trigger request and reply, because cognito-local
 // swallows trigger errors and only logs the message it "delivers".
+//
+// cognito-local calls its configured trigger for every pool, whatever the pool's LambdaConfig
+// says. With Options.TriggerArn set, the proxy does what real Cognito does instead: it forwards a
+// call only when the pool's LambdaConfig.CustomMessage names that ARN (and the function still
+// exists, see DeleteFunction), and otherwise answers as if the pool had no trigger.
 package e2e
 
 import (
@@ -33,6 +38,9 @@ type Options struct {
 	Code      string   // the code cognito-local hands out (its CODE variable)
 	Env       []string // extra environment for the function (APP_NAME=…, DEFAULT_LOCALE=…)
 	Log       io.Writer
+	// TriggerArn, when set, is the function's ARN in pools' LambdaConfig: only pools that name it
+	// reach the function (see the package comment).
+	TriggerArn string
 }
 
 // Harness is a running cognito-local + recorder + emulator.
@@ -50,6 +58,8 @@ type Harness struct {
 
 	mu          sync.Mutex
 	invocations []Invocation
+	skipped     int
+	deleted     bool
 }
 
 // Invocation is one trigger call as the recorder saw it.
@@ -137,6 +147,40 @@ func (h *Harness) startRecorder() (string, error) {
 // record forwards a Lambda Invoke call to the emulator and keeps both bodies.
 func (h *Harness) record(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
+	if h.opts.TriggerArn != "" {
+		var ev struct {
+			UserPoolID string `json:"userPoolId"`
+		}
+		_ = json.Unmarshal(body, &ev)
+		trigger, err := h.poolTrigger(r.Context(), ev.UserPoolID)
+		h.mu.Lock()
+		deleted := h.deleted
+		switch {
+		case err == nil && trigger != h.opts.TriggerArn:
+			// Cognito calls no trigger: the event comes back unanswered, and the pool's own
+			// template is used.
+			h.skipped++
+			h.mu.Unlock()
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write(unanswered(body))
+			return
+		case err == nil && deleted:
+			// Real Cognito fails the user's request here ("CustomMessage failed with error
+			// ResourceNotFoundException"); cognito-local swallows it, so the attempt is recorded.
+			h.invocations = append(h.invocations, Invocation{Request: body, Err: errors.New("the function was deleted")})
+			h.mu.Unlock()
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("X-Amzn-ErrorType", "ResourceNotFoundException")
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte(`{"Type":"User","message":"Function not found: ` + h.opts.TriggerArn + `"}`))
+			return
+		}
+		h.mu.Unlock()
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+	}
 	h.mu.Lock()
 	emu := h.emu
 	h.mu.Unlock()
@@ -150,6 +194,57 @@ func (h *Harness) record(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(reply)
+}
+
+// poolTrigger asks cognito-local for a pool's LambdaConfig.CustomMessage.
+func (h *Harness) poolTrigger(ctx context.Context, poolID string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.Endpoint, strings.NewReader(`{"UserPoolId":"`+poolID+`"}`))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.DescribeUserPool")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		UserPool struct {
+			LambdaConfig struct{ CustomMessage string }
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("DescribeUserPool %s: status %d: %v", poolID, resp.StatusCode, err)
+	}
+	return out.UserPool.LambdaConfig.CustomMessage, nil
+}
+
+// unanswered is a trigger reply that changes nothing: the event with an empty response.
+func unanswered(event []byte) []byte {
+	var ev map[string]any
+	if json.Unmarshal(event, &ev) != nil {
+		return event
+	}
+	ev["response"] = map[string]any{}
+	b, _ := json.Marshal(ev)
+	return b
+}
+
+// DeleteFunction makes the function gone, as after the stack that deployed it was deleted: a pool
+// that still names it gets a Lambda ResourceNotFoundException (TriggerArn mode only).
+func (h *Harness) DeleteFunction() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.deleted = true
+}
+
+// Skipped reports how many trigger calls Cognito would not have made, because the pool's
+// LambdaConfig did not name the function (TriggerArn mode only).
+func (h *Harness) Skipped() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.skipped
 }
 
 func (h *Harness) startCognitoLocal(ctx context.Context, recorderAddr string) error {

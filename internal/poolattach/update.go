@@ -1,0 +1,133 @@
+package poolattach
+
+import (
+	"sort"
+	"strings"
+
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+)
+
+// Carried are the fields of UpdateUserPoolInput that UpdateInput fills from the description. Every
+// field of UpdateUserPoolInput is in this list; a test fails otherwise.
+var Carried = []string{
+	"UserPoolId", "AccountRecoverySetting", "AdminCreateUserConfig", "AutoVerifiedAttributes",
+	"DeletionProtection", "DeviceConfiguration", "EmailConfiguration", "EmailVerificationMessage",
+	"EmailVerificationSubject", "IssuerConfiguration", "KeyConfiguration", "LambdaConfig",
+	"MfaConfiguration", "Policies", "PoolName", "SmsAuthenticationMessage", "SmsConfiguration",
+	"SmsVerificationMessage", "UserAttributeUpdateSettings", "UserPoolAddOns", "UserPoolTags",
+	"UserPoolTier", "VerificationMessageTemplate",
+}
+
+// Adjustment is a described setting the update deliberately leaves out, and the rule (Rules) that
+// makes it do so.
+type Adjustment struct {
+	Path string // as in Entry.Path
+	Rule string // a Rules ID
+}
+
+// UpdateInput returns the UpdateUserPool request that leaves pool as described but for its
+// CustomMessage trigger, set to customMessage ("" removes it), and this package's tags, set from
+// rec (nil removes them). Every other setting is carried over, but for the adjustments the rules
+// require, which it returns. It does not change pool.
+func UpdateInput(pool *types.UserPoolType, customMessage string, rec *Record) (*cip.UpdateUserPoolInput, []Adjustment) {
+	in := &cip.UpdateUserPoolInput{
+		UserPoolId:                  pool.Id,
+		AccountRecoverySetting:      pool.AccountRecoverySetting,
+		AdminCreateUserConfig:       pool.AdminCreateUserConfig,
+		AutoVerifiedAttributes:      pool.AutoVerifiedAttributes,
+		DeletionProtection:          pool.DeletionProtection,
+		DeviceConfiguration:         pool.DeviceConfiguration,
+		EmailConfiguration:          pool.EmailConfiguration,
+		EmailVerificationMessage:    pool.EmailVerificationMessage,
+		EmailVerificationSubject:    pool.EmailVerificationSubject,
+		IssuerConfiguration:         pool.IssuerConfiguration,
+		KeyConfiguration:            pool.KeyConfiguration,
+		MfaConfiguration:            pool.MfaConfiguration,
+		Policies:                    pool.Policies,
+		PoolName:                    pool.Name,
+		SmsAuthenticationMessage:    pool.SmsAuthenticationMessage,
+		SmsConfiguration:            pool.SmsConfiguration,
+		SmsVerificationMessage:      pool.SmsVerificationMessage,
+		UserAttributeUpdateSettings: pool.UserAttributeUpdateSettings,
+		UserPoolAddOns:              pool.UserPoolAddOns,
+		UserPoolTier:                pool.UserPoolTier,
+		VerificationMessageTemplate: pool.VerificationMessageTemplate,
+	}
+	var adj []Adjustment
+
+	var lc types.LambdaConfigType
+	if pool.LambdaConfig != nil {
+		lc = *pool.LambdaConfig
+	}
+	lc.CustomMessage = nil
+	if customMessage != "" {
+		lc.CustomMessage = &customMessage
+	}
+	in.LambdaConfig = &lc
+
+	if a := pool.AdminCreateUserConfig; a != nil && a.UnusedAccountValidityDays != 0 &&
+		pool.Policies != nil && pool.Policies.PasswordPolicy != nil && pool.Policies.PasswordPolicy.TemporaryPasswordValidityDays != 0 {
+		c := *a
+		c.UnusedAccountValidityDays = 0
+		in.AdminCreateUserConfig = &c
+		adj = append(adj, Adjustment{"AdminCreateUserConfig.UnusedAccountValidityDays", "unused-account-validity"})
+	}
+
+	if v := pool.VerificationMessageTemplate; v != nil {
+		link := v.DefaultEmailOption == types.DefaultEmailOptionTypeConfirmWithLink
+		if v.EmailMessage != nil && v.EmailMessageByLink != nil {
+			c := *v
+			if link {
+				c.EmailMessage = nil
+				adj = append(adj, Adjustment{"VerificationMessageTemplate.EmailMessage", "verification-email-style"})
+			} else {
+				c.EmailMessageByLink = nil
+				adj = append(adj, Adjustment{"VerificationMessageTemplate.EmailMessageByLink", "verification-email-style"})
+			}
+			in.VerificationMessageTemplate = &c
+		}
+		if link {
+			if in.EmailVerificationMessage != nil {
+				in.EmailVerificationMessage = nil
+				adj = append(adj, Adjustment{"EmailVerificationMessage", "link-style-deprecated-email"})
+			}
+			if in.EmailVerificationSubject != nil {
+				in.EmailVerificationSubject = nil
+				adj = append(adj, Adjustment{"EmailVerificationSubject", "link-style-deprecated-email"})
+			}
+		}
+	}
+
+	tags := map[string]string{}
+	for _, k := range sortedKeys(pool.UserPoolTags) {
+		v := pool.UserPoolTags[k]
+		switch {
+		case strings.HasPrefix(strings.ToLower(k), "aws:"):
+			adj = append(adj, Adjustment{tagPath(k), "reserved-tags"})
+		case k == TagFunction || k == TagPrevious || k == TagApplied:
+		default:
+			tags[k] = v
+		}
+	}
+	if rec != nil {
+		for k, v := range rec.tags() {
+			tags[k] = v
+		}
+	}
+	if len(tags) > 0 || pool.UserPoolTags != nil {
+		in.UserPoolTags = tags
+	}
+	return in, adj
+}
+
+func tagPath(key string) string { return "UserPoolTags[" + key + "]" }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

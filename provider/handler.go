@@ -1,0 +1,217 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/cfn"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"cognito-custom-message/internal/poolattach"
+)
+
+// The resource types this provider serves.
+const (
+	TypeAttach              = "Custom::CognitoCustomMessageTrigger"
+	TypeDetachOnStackDelete = "Custom::CognitoCustomMessageDetachOnDelete"
+)
+
+// The environment variables the stack sets on each copy of the provider.
+const (
+	EnvPoolID      = "USER_POOL_ID"
+	EnvFunctionArn = "FUNCTION_ARN"
+	EnvStackID     = "STACK_ID"
+)
+
+// Env is what one copy of the provider was deployed for. It acts on these and nothing else: an
+// event naming another pool, function or stack is refused, whoever sent it.
+type Env struct {
+	PoolID, FunctionArn, StackID string
+}
+
+// EnvFromOS reads the environment through getenv.
+func EnvFromOS(getenv func(string) string) (Env, error) {
+	e := Env{PoolID: getenv(EnvPoolID), FunctionArn: getenv(EnvFunctionArn), StackID: getenv(EnvStackID)}
+	if e.PoolID == "" || e.FunctionArn == "" || e.StackID == "" {
+		return e, fmt.Errorf("%s, %s and %s must be set", EnvPoolID, EnvFunctionArn, EnvStackID)
+	}
+	return e, nil
+}
+
+// StackAPI is the part of the CloudFormation client the provider calls.
+type StackAPI interface {
+	DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error)
+}
+
+// Handler serves the custom resources' Create, Update and Delete requests.
+type Handler struct {
+	Cognito poolattach.API
+	Stacks  StackAPI
+	Log     *slog.Logger
+	Env     Env
+}
+
+// Handle dispatches on the resource type. Returned errors become the FAILED reason CloudFormation
+// shows.
+func (h *Handler) Handle(ctx context.Context, ev cfn.Event) (string, map[string]any, error) {
+	switch ev.ResourceType {
+	case TypeAttach:
+		return h.attach(ctx, ev)
+	case TypeDetachOnStackDelete:
+		return h.detachOnStackDelete(ctx, ev)
+	}
+	err := fmt.Errorf("unknown resource type %q", ev.ResourceType)
+	h.Log.Error("refused", "request_type", string(ev.RequestType), "resource_type", ev.ResourceType, "error", err.Error())
+	return "", nil, err
+}
+
+type properties struct {
+	poolID, functionArn string
+	opt                 poolattach.Options
+}
+
+func parse(p map[string]any) properties {
+	str := func(k string) string { s, _ := p[k].(string); return strings.TrimSpace(s) }
+	flag := func(k string) bool {
+		switch v := p[k].(type) {
+		case bool:
+			return v
+		case string:
+			return strings.EqualFold(v, "true")
+		}
+		return false
+	}
+	return properties{poolID: str("UserPoolId"), functionArn: str("FunctionArn"),
+		opt: poolattach.Options{Replace: flag("ReplaceExisting"), AllowManaged: flag("AllowManagedPool")}}
+}
+
+// owns refuses an event that names another pool, function or stack than this copy was deployed
+// for. The stack never produces one: each pool has its own copy of the provider (stack.go), the
+// trigger function's ARN does not change (it has no physical name), nor does the stack's ID.
+func (h *Handler) owns(ev cfn.Event, p properties) error {
+	if p.poolID == h.Env.PoolID && p.functionArn == h.Env.FunctionArn && ev.StackID == h.Env.StackID {
+		return nil
+	}
+	return fmt.Errorf("this provider acts only on pool %s and function %s for stack %s; the request names pool %q, function %q, stack %q: refused",
+		h.Env.PoolID, h.Env.FunctionArn, h.Env.StackID, p.poolID, p.functionArn, ev.StackID)
+}
+
+// attach serves Custom::CognitoCustomMessageTrigger.
+//
+// The physical ID is the same for every event of a pool, so an Update never makes CloudFormation
+// send a Delete for an "old" resource. State is never kept in it: the pool's own tags hold the
+// previous trigger (poolattach.Record), read back on every event, which makes every request
+// idempotent and safe to retry — a Create retried after its update went through, the Delete
+// CloudFormation sends after a failed Create (whatever physical ID it carries), a rollback.
+//
+// Updates never block a rollback: when a pool condition refuses an Update (a foreign trigger
+// without replace, a managed pool, settings this release cannot carry), the Update fails only if
+// the pool's record shows the last applied options differ from the event's — a forward change.
+// An Update back to the options last applied (the shape of a rollback), or to a pool without our
+// record, leaves the pool as it is and succeeds, logged as an error for the alarm.
+func (h *Handler) attach(ctx context.Context, ev cfn.Event) (string, map[string]any, error) {
+	id := "cognito-custom-message/attach/" + h.Env.PoolID
+	p := parse(ev.ResourceProperties)
+	log := h.Log.With("request_type", string(ev.RequestType), "resource_type", ev.ResourceType, "pool", h.Env.PoolID, "function", h.Env.FunctionArn)
+	if err := h.owns(ev, p); err != nil {
+		log.Error("refused", "error", err.Error())
+		return id, nil, err
+	}
+	if ev.RequestType == cfn.RequestDelete {
+		x, err := poolattach.PlanDetach(ctx, h.Cognito, h.Env.PoolID, h.Env.FunctionArn)
+		if err == nil {
+			err = x.Apply(ctx, h.Cognito)
+		}
+		if err != nil {
+			log.Error("detach failed", "error", err.Error())
+			return id, nil, err
+		}
+		log.Info("detached", "restored", x.Restore, "changed", x.Plan != nil, "note", x.Note)
+		return id, nil, nil
+	}
+
+	a, err := poolattach.PlanAttach(ctx, h.Cognito, h.Env.PoolID, h.Env.FunctionArn, p.opt)
+	if err != nil {
+		log.Error("attach failed", "error", err.Error())
+		return id, nil, err
+	}
+	log = log.With("current", a.Current, "previous", a.Previous, "options", p.opt.String())
+	if a.Err != nil && ev.RequestType == cfn.RequestUpdate && (!a.HasRecord || a.Record.Applied == p.opt.String()) {
+		log.Error("left as it is: the pool refuses this attachment, and this update may be a rollback", "error", a.Err.Error())
+		return id, map[string]any{"PreviousCustomMessage": a.Previous, "Attached": fmt.Sprint(a.Current == h.Env.FunctionArn)}, nil
+	}
+	if err := a.Apply(ctx, h.Cognito); err != nil {
+		log.Error("attach failed", "error", err.Error())
+		return id, nil, err
+	}
+	log.Info("attached", "changed", a.Plan != nil)
+	return id, map[string]any{"PreviousCustomMessage": a.Previous, "Attached": "true"}, nil
+}
+
+// detachOnStackDelete serves Custom::CognitoCustomMessageDetachOnDelete: the stack's own pool is
+// retained when the stack is deleted, and would keep calling the deleted function — every sign-up
+// and password reset on it would fail. So this resource's Delete detaches the trigger, but only
+// when the stack itself is going away.
+//
+// Why ask CloudFormation for the stack's status rather than count live attachments in a pool tag:
+// a Delete of this resource also comes when an update replaces it (cleanup), when an update that
+// created it rolls back, and on retries; in all of those the pool stays CloudFormation's, wired
+// through its LambdaConfig, and must not be touched. The stack's status tells the cases apart
+// without writing anything to the pool, and nothing that CloudFormation's own next update of the
+// pool's tags could erase. DELETE_IN_PROGRESS (the stack is deleted) and ROLLBACK_IN_PROGRESS (its
+// creation failed; the retained pool outlives it) detach; every other status leaves the pool.
+// When the status cannot be read the pool is left wired and an error is logged: that never breaks
+// a rollback, and it is no worse than before this resource existed.
+func (h *Handler) detachOnStackDelete(ctx context.Context, ev cfn.Event) (string, map[string]any, error) {
+	id := "cognito-custom-message/detach-on-stack-delete"
+	log := h.Log.With("request_type", string(ev.RequestType), "resource_type", ev.ResourceType, "pool", h.Env.PoolID, "function", h.Env.FunctionArn)
+	if ev.RequestType != cfn.RequestDelete {
+		// CloudFormation wires the trigger through the pool's LambdaConfig; nothing to do.
+		log.Info("nothing to do")
+		return id, nil, nil
+	}
+	if ev.StackID != h.Env.StackID {
+		err := fmt.Errorf("this provider serves stack %s; the request is from %q: refused", h.Env.StackID, ev.StackID)
+		log.Error("refused", "error", err.Error())
+		return id, nil, err
+	}
+	status, err := h.stackStatus(ctx, ev.StackID)
+	if err != nil {
+		log.Error("left wired: cannot read the stack's status", "error", err.Error())
+		return id, nil, nil
+	}
+	log = log.With("stack_status", string(status))
+	if status != cftypes.StackStatusDeleteInProgress && status != cftypes.StackStatusRollbackInProgress {
+		log.Info("left wired: the stack is not being deleted")
+		return id, nil, nil
+	}
+	if err := h.owns(ev, parse(ev.ResourceProperties)); err != nil {
+		log.Error("refused", "error", err.Error())
+		return id, nil, err
+	}
+	x, err := poolattach.PlanDetach(ctx, h.Cognito, h.Env.PoolID, h.Env.FunctionArn)
+	if err == nil {
+		err = x.Apply(ctx, h.Cognito)
+	}
+	if err != nil {
+		log.Error("detach failed", "error", err.Error())
+		return id, nil, err
+	}
+	log.Info("detached", "restored", x.Restore, "changed", x.Plan != nil, "note", x.Note)
+	return id, nil, nil
+}
+
+func (h *Handler) stackStatus(ctx context.Context, stackID string) (cftypes.StackStatus, error) {
+	out, err := h.Stacks.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: &stackID})
+	if err != nil {
+		return "", err
+	}
+	if len(out.Stacks) != 1 {
+		return "", errors.New("DescribeStacks returned " + fmt.Sprint(len(out.Stacks)) + " stacks")
+	}
+	return out.Stacks[0].StackStatus, nil
+}

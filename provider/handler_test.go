@@ -1,0 +1,543 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/cfn"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+
+	"cognito-custom-message/internal/awsfake"
+	"cognito-custom-message/internal/poolattach"
+)
+
+const (
+	stackID = "arn:aws:cloudformation:eu-central-1:123456789012:stack/CognitoCustomMessage-dev/5b1c0e70-cb1d-11f0-9d8e-0a1b2c3d4e5f"
+	ours    = "arn:aws:lambda:eu-central-1:123456789012:function:CognitoCustomMessage-dev-Function76856677-AbCdEf"
+	legacy  = "arn:aws:lambda:eu-central-1:123456789012:function:bank-app-legacy-messages"
+	someone = "arn:aws:lambda:eu-central-1:123456789012:function:someone-elses"
+)
+
+// world is one fake Cognito and one fake CloudFormation, and the log every provider writes to.
+type world struct {
+	t      *testing.T
+	cog    *awsfake.Cognito
+	stacks *awsfake.CloudFormation
+	logs   *bytes.Buffer
+}
+
+func newWorld(t *testing.T, fixtures ...string) *world {
+	t.Helper()
+	w := &world{t: t, cog: awsfake.NewCognito(), stacks: awsfake.NewCloudFormation(), logs: &bytes.Buffer{}}
+	t.Cleanup(w.cog.Close)
+	t.Cleanup(w.stacks.Close)
+	for _, f := range fixtures {
+		b, err := os.ReadFile(filepath.Join("..", "internal", "poolattach", "testdata", "pools", f+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.cog.Put(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("provider log:\n%s", w.logs)
+		}
+	})
+	return w
+}
+
+// onlyPool is the provider role's IAM policy: Describe and Update on one pool's ARN, nothing else.
+type onlyPool struct {
+	api  poolattach.API
+	pool string
+}
+
+var errDenied = errors.New("AccessDeniedException: not authorized to perform this action on this user pool")
+
+func (o onlyPool) DescribeUserPool(ctx context.Context, in *cip.DescribeUserPoolInput, f ...func(*cip.Options)) (*cip.DescribeUserPoolOutput, error) {
+	if *in.UserPoolId != o.pool {
+		return nil, errDenied
+	}
+	return o.api.DescribeUserPool(ctx, in, f...)
+}
+
+func (o onlyPool) UpdateUserPool(ctx context.Context, in *cip.UpdateUserPoolInput, f ...func(*cip.Options)) (*cip.UpdateUserPoolOutput, error) {
+	if *in.UserPoolId != o.pool {
+		return nil, errDenied
+	}
+	return o.api.UpdateUserPool(ctx, in, f...)
+}
+
+// provider is the copy of the provider the stack deploys for one pool, with that pool's IAM scope.
+func (w *world) provider(pool string) *Handler {
+	return &Handler{
+		Cognito: onlyPool{w.cog.Client(), pool},
+		Stacks:  w.stacks.Client(),
+		Log:     slog.New(slog.NewJSONHandler(w.logs, nil)),
+		Env:     Env{PoolID: pool, FunctionArn: ours, StackID: stackID},
+	}
+}
+
+type response struct {
+	ok         bool
+	reason     string
+	physicalID string
+	data       map[string]any
+}
+
+// send plays CloudFormation: one request to the provider, and the response it would PUT.
+func (w *world) send(h *Handler, typ cfn.RequestType, resource, physicalID string, props, old map[string]any) response {
+	w.t.Helper()
+	ev := cfn.Event{RequestType: typ, RequestID: "req-" + fmt.Sprint(len(w.logs.String())), ResourceType: resource,
+		LogicalResourceID: "Attachment", StackID: stackID, PhysicalResourceID: physicalID, ResourceProperties: props, OldResourceProperties: old}
+	id, data, err := h.Handle(context.Background(), ev)
+	r := response{ok: err == nil, physicalID: id, data: data}
+	if err != nil {
+		r.reason = err.Error()
+	}
+	if id == "" {
+		r.physicalID = ev.RequestID // what cfn.LambdaWrap falls back to
+	}
+	return r
+}
+
+func props(pool string, replace, managed bool) map[string]any {
+	return map[string]any{"ServiceToken": "arn:aws:lambda:eu-central-1:123456789012:function:Provider", "UserPoolId": pool,
+		"FunctionArn": ours, "ReplaceExisting": fmt.Sprint(replace), "AllowManagedPool": fmt.Sprint(managed)}
+}
+
+func (w *world) trigger(pool string) string {
+	p := w.cog.Pool(pool)
+	lc, _ := p["LambdaConfig"].(map[string]any)
+	s, _ := lc["CustomMessage"].(string)
+	return s
+}
+
+// restorable is what a delete would put back now: the pool's record, read as the provider reads it.
+func (w *world) restorable(pool string) string {
+	x, err := poolattach.PlanDetach(context.Background(), w.cog.Client(), pool, ours)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if x.Plan == nil {
+		return "(nothing: " + x.Note + ")"
+	}
+	return x.Restore
+}
+
+func (w *world) rewire(pool, arn string) {
+	w.cog.Edit(pool, func(p map[string]any) {
+		lc, _ := p["LambdaConfig"].(map[string]any)
+		if lc == nil {
+			lc = map[string]any{}
+			p["LambdaConfig"] = lc
+		}
+		lc["CustomMessage"] = arn
+	})
+}
+
+func (w *world) expect(pool, trigger, restorable string) {
+	w.t.Helper()
+	if got := w.trigger(pool); got != trigger {
+		w.t.Errorf("%s: CustomMessage %q; want %q", pool, got, trigger)
+	}
+	if got := w.restorable(pool); got != restorable {
+		w.t.Errorf("%s: a delete would restore %q; want %q", pool, got, restorable)
+	}
+}
+
+func must(t *testing.T, what string, r response) response {
+	t.Helper()
+	if !r.ok {
+		t.Fatalf("%s: FAILED %s", what, r.reason)
+	}
+	return r
+}
+
+func mustFail(t *testing.T, what string, r response, want string) {
+	t.Helper()
+	if r.ok || !strings.Contains(r.reason, want) {
+		t.Fatalf("%s: ok=%v %q; want FAILED containing %q", what, r.ok, r.reason, want)
+	}
+}
+
+var (
+	smsPool  = "eu-central-1_SmsMfa0001" // CustomMessage: legacy
+	sesPool  = "eu-central-1_DevSes0001" // no CustomMessage
+	linkPool = "eu-central-1_LinkVerif1" // link verification: the previous release's update is refused
+)
+
+func TestCreateThenDelete(t *testing.T) {
+	w := newWorld(t, "developer-ses")
+	p := w.provider(sesPool)
+	r := must(t, "create", w.send(p, cfn.RequestCreate, TypeAttach, "", props(sesPool, false, false), nil))
+	if r.data["PreviousCustomMessage"] != "" || r.data["Attached"] != "true" {
+		t.Errorf("data %v", r.data)
+	}
+	w.expect(sesPool, ours, "")
+	must(t, "delete", w.send(p, cfn.RequestDelete, TypeAttach, r.physicalID, props(sesPool, false, false), nil))
+	w.expect(sesPool, "", "(nothing: the pool's CustomMessage trigger is \"\", not ours: left alone)")
+}
+
+// TestForeignTrigger: refused without replace (and its rollback Delete changes nothing); replaced
+// with it, and put back on delete.
+func TestForeignTrigger(t *testing.T) {
+	w := newWorld(t, "sms-mfa")
+	p := w.provider(smsPool)
+	r := w.send(p, cfn.RequestCreate, TypeAttach, "", props(smsPool, false, false), nil)
+	mustFail(t, "create without replace", r, "replaceExistingTrigger=true")
+	if !strings.Contains(r.reason, legacy) {
+		t.Errorf("the refusal does not name the trigger: %s", r.reason)
+	}
+	must(t, "rollback delete", w.send(p, cfn.RequestDelete, TypeAttach, r.physicalID, props(smsPool, false, false), nil))
+	w.expect(smsPool, legacy, "(nothing: the pool's CustomMessage trigger is \""+legacy+"\", not ours: left alone)")
+	if n := w.cog.Calls("UpdateUserPool"); n != 0 {
+		t.Errorf("%d updates", n)
+	}
+
+	r = must(t, "create with replace", w.send(p, cfn.RequestCreate, TypeAttach, "", props(smsPool, true, false), nil))
+	if r.data["PreviousCustomMessage"] != legacy {
+		t.Errorf("data %v", r.data)
+	}
+	w.expect(smsPool, ours, legacy)
+	must(t, "delete", w.send(p, cfn.RequestDelete, TypeAttach, r.physicalID, props(smsPool, true, false), nil))
+	w.expect(smsPool, legacy, "(nothing: the pool's CustomMessage trigger is \""+legacy+"\", not ours: left alone)")
+}
+
+// TestRetriedCreate: CloudFormation sends the Create again after the first one's update went
+// through (the response was lost). The previous release then recorded "no previous trigger", and a
+// later delete removed the legacy trigger instead of restoring it.
+func TestRetriedCreate(t *testing.T) {
+	w := newWorld(t, "sms-mfa")
+	p := w.provider(smsPool)
+	must(t, "create", w.send(p, cfn.RequestCreate, TypeAttach, "", props(smsPool, true, false), nil))
+	r := must(t, "retried create", w.send(p, cfn.RequestCreate, TypeAttach, "", props(smsPool, true, false), nil))
+	if r.data["PreviousCustomMessage"] != legacy {
+		t.Errorf("retried create reports previous %v", r.data["PreviousCustomMessage"])
+	}
+	w.expect(smsPool, ours, legacy)
+	must(t, "delete", w.send(p, cfn.RequestDelete, TypeAttach, r.physicalID, props(smsPool, true, false), nil))
+	w.expect(smsPool, legacy, "(nothing: the pool's CustomMessage trigger is \""+legacy+"\", not ours: left alone)")
+}
+
+// TestDeleteAfterFailedCreate: the Create's update went through but CloudFormation saw a failure
+// (the provider timed out before answering), so it rolls back with a Delete whose physical ID is
+// not one the provider returned. The previous release could not read its state from that ID and
+// left the pool pointing at a function about to be deleted.
+func TestDeleteAfterFailedCreate(t *testing.T) {
+	w := newWorld(t, "sms-mfa")
+	p := w.provider(smsPool)
+	w.send(p, cfn.RequestCreate, TypeAttach, "", props(smsPool, true, false), nil) // its answer is lost
+	must(t, "rollback delete", w.send(p, cfn.RequestDelete, TypeAttach, "2026/11/27/[$LATEST]0123456789abcdef", props(smsPool, true, false), nil))
+	w.expect(smsPool, legacy, "(nothing: the pool's CustomMessage trigger is \""+legacy+"\", not ours: left alone)")
+}
+
+// TestUpdateSamePool toggles replace: the options are recorded, the trigger stays, the previous
+// trigger survives; and taking over a pool someone re-wired since records what it replaced.
+func TestUpdateSamePool(t *testing.T) {
+	w := newWorld(t, "sms-mfa")
+	p := w.provider(smsPool)
+	r := must(t, "create", w.send(p, cfn.RequestCreate, TypeAttach, "", props(smsPool, true, false), nil))
+	must(t, "update replace=false", w.send(p, cfn.RequestUpdate, TypeAttach, r.physicalID, props(smsPool, false, false), props(smsPool, true, false)))
+	w.expect(smsPool, ours, legacy)
+	r2 := must(t, "update replace=true", w.send(p, cfn.RequestUpdate, TypeAttach, r.physicalID, props(smsPool, true, false), props(smsPool, false, false)))
+	if r2.physicalID != r.physicalID {
+		t.Errorf("physical ID changed on update (%s -> %s): CloudFormation would send a Delete for the old one", r.physicalID, r2.physicalID)
+	}
+	w.expect(smsPool, ours, legacy)
+
+	// Someone re-wires the pool. Switching replace off now is a forward change that would have to
+	// take the pool over: refused, nothing changes.
+	w.rewire(smsPool, someone)
+	mustFail(t, "update replace=false on a re-wired pool", w.send(p, cfn.RequestUpdate, TypeAttach, r.physicalID, props(smsPool, false, false), props(smsPool, true, false)), "replaceExistingTrigger=true")
+	w.expect(smsPool, someone, "(nothing: the pool's CustomMessage trigger is \""+someone+"\", not ours: left alone)")
+	// Its rollback returns to replace=true, which takes the pool over again, recording what it
+	// replaced; the stack's delete puts that back.
+	must(t, "rollback to replace=true", w.send(p, cfn.RequestUpdate, TypeAttach, r.physicalID, props(smsPool, true, false), props(smsPool, false, false)))
+	w.expect(smsPool, ours, someone)
+	must(t, "delete", w.send(p, cfn.RequestDelete, TypeAttach, r.physicalID, props(smsPool, true, false), nil))
+	w.expect(smsPool, someone, "(nothing: the pool's CustomMessage trigger is \""+someone+"\", not ours: left alone)")
+}
+
+// TestUpdateRefusedAndItsRollback (issue 11, point 5): the pool was re-wired since; an update that
+// would need to take it over without replace fails, changing nothing — and its rollback, an
+// Update back to the options last applied, succeeds instead of leaving the stack in
+// UPDATE_ROLLBACK_FAILED. The previous release failed both.
+func TestUpdateRefusedAndItsRollback(t *testing.T) {
+	w := newWorld(t, "developer-ses")
+	p := w.provider(sesPool)
+	r := must(t, "create", w.send(p, cfn.RequestCreate, TypeAttach, "", props(sesPool, false, false), nil))
+	w.rewire(sesPool, someone)
+	mustFail(t, "forward update", w.send(p, cfn.RequestUpdate, TypeAttach, r.physicalID, props(sesPool, false, true), props(sesPool, false, false)), "replaceExistingTrigger=true")
+	rb := must(t, "rollback update", w.send(p, cfn.RequestUpdate, TypeAttach, r.physicalID, props(sesPool, false, false), props(sesPool, false, true)))
+	if rb.data["Attached"] != "false" || rb.data["PreviousCustomMessage"] == nil {
+		t.Errorf("rollback data %v", rb.data)
+	}
+	if w.trigger(sesPool) != someone || w.cog.Calls("UpdateUserPool") != 1 {
+		t.Errorf("trigger %q after %d updates; want the re-wired one, untouched", w.trigger(sesPool), w.cog.Calls("UpdateUserPool"))
+	}
+	if !strings.Contains(w.logs.String(), `"level":"ERROR","msg":"left as it is`) {
+		t.Errorf("the rollback that left the pool re-wired logged no error for the alarm:\n%s", w.logs)
+	}
+	// The stack's delete then leaves the re-wired pool alone.
+	must(t, "delete", w.send(p, cfn.RequestDelete, TypeAttach, r.physicalID, props(sesPool, false, false), nil))
+	w.expect(sesPool, someone, "(nothing: the pool's CustomMessage trigger is \""+someone+"\", not ours: left alone)")
+}
+
+// TestUserPoolIDChange (issue 11, points 3 and 4) plays what CloudFormation does when userPoolId
+// changes from P1 to P2 with the stack's per-pool resources: the P2 attachment (and its provider,
+// role and invoke permission) is created first; the P1 ones are deleted in the cleanup phase, the
+// attachment before the provider and permissions it depends on, so P1's provider may still touch
+// P1. Each provider is limited to its own pool, as its IAM role is.
+func TestUserPoolIDChange(t *testing.T) {
+	t.Run("update completes: P1 restored, P2 attached", func(t *testing.T) {
+		w := newWorld(t, "sms-mfa", "developer-ses")
+		p1, p2 := w.provider(smsPool), w.provider(sesPool)
+		a1 := must(t, "create P1", w.send(p1, cfn.RequestCreate, TypeAttach, "", props(smsPool, true, false), nil))
+		must(t, "create P2", w.send(p2, cfn.RequestCreate, TypeAttach, "", props(sesPool, true, false), nil))
+		must(t, "cleanup: delete P1", w.send(p1, cfn.RequestDelete, TypeAttach, a1.physicalID, props(smsPool, true, false), nil))
+		w.expect(smsPool, legacy, "(nothing: the pool's CustomMessage trigger is \""+legacy+"\", not ours: left alone)")
+		w.expect(sesPool, ours, "")
+	})
+	t.Run("update rolls back, stack deleted later: P1's legacy trigger restored", func(t *testing.T) {
+		w := newWorld(t, "sms-mfa", "developer-ses")
+		p1, p2 := w.provider(smsPool), w.provider(sesPool)
+		a1 := must(t, "create P1", w.send(p1, cfn.RequestCreate, TypeAttach, "", props(smsPool, true, false), nil))
+		a2 := must(t, "create P2", w.send(p2, cfn.RequestCreate, TypeAttach, "", props(sesPool, true, false), nil))
+		// Another resource fails: the rollback deletes what the update created.
+		must(t, "rollback: delete P2", w.send(p2, cfn.RequestDelete, TypeAttach, a2.physicalID, props(sesPool, true, false), nil))
+		w.expect(sesPool, "", "(nothing: the pool's CustomMessage trigger is \"\", not ours: left alone)")
+		w.expect(smsPool, ours, legacy)
+		must(t, "stack delete: P1", w.send(p1, cfn.RequestDelete, TypeAttach, a1.physicalID, props(smsPool, true, false), nil))
+		w.expect(smsPool, legacy, "(nothing: the pool's CustomMessage trigger is \""+legacy+"\", not ours: left alone)")
+	})
+	t.Run("P2 refused: the update fails, P1 untouched", func(t *testing.T) {
+		w := newWorld(t, "sms-mfa", "link-verification")
+		p1 := w.provider(smsPool)
+		a1 := must(t, "create P1", w.send(p1, cfn.RequestCreate, TypeAttach, "", props(smsPool, true, false), nil))
+		w.rewire(linkPool, someone)
+		p2 := w.provider(linkPool)
+		r := w.send(p2, cfn.RequestCreate, TypeAttach, "", props(linkPool, false, false), nil)
+		mustFail(t, "create P2", r, "replaceExistingTrigger")
+		must(t, "rollback: delete P2", w.send(p2, cfn.RequestDelete, TypeAttach, r.physicalID, props(linkPool, false, false), nil))
+		w.expect(linkPool, someone, "(nothing: the pool's CustomMessage trigger is \""+someone+"\", not ours: left alone)")
+		w.expect(smsPool, ours, legacy)
+		must(t, "stack delete: P1", w.send(p1, cfn.RequestDelete, TypeAttach, a1.physicalID, props(smsPool, true, false), nil))
+		w.expect(smsPool, legacy, "(nothing: the pool's CustomMessage trigger is \""+legacy+"\", not ours: left alone)")
+	})
+}
+
+// TestLinkStylePool: the previous release's update is refused by Cognito on a link-verification
+// pool (aws-cdk#6811); this one attaches and detaches it.
+func TestLinkStylePool(t *testing.T) {
+	w := newWorld(t, "link-verification")
+	p := w.provider(linkPool)
+	r := must(t, "create", w.send(p, cfn.RequestCreate, TypeAttach, "", props(linkPool, false, false), nil))
+	w.expect(linkPool, ours, "")
+	tmpl := w.cog.Pool(linkPool)["VerificationMessageTemplate"].(map[string]any)
+	if tmpl["EmailMessageByLink"] != "Welcome to the shop! Please confirm your address: {##Confirm my email##}" || tmpl["DefaultEmailOption"] != "CONFIRM_WITH_LINK" {
+		t.Errorf("link template lost: %v", tmpl)
+	}
+	must(t, "delete", w.send(p, cfn.RequestDelete, TypeAttach, r.physicalID, props(linkPool, false, false), nil))
+	w.expect(linkPool, "", "(nothing: the pool's CustomMessage trigger is \"\", not ours: left alone)")
+}
+
+func TestManagedAndFuturePools(t *testing.T) {
+	w := newWorld(t, "managed-by-stack", "future-settings")
+	const managed, future = "eu-central-1_Stack00001", "eu-central-1_Future0001"
+	p := w.provider(managed)
+	mustFail(t, "managed pool", w.send(p, cfn.RequestCreate, TypeAttach, "", props(managed, false, false), nil), "allowManagedPool=true")
+	must(t, "managed pool, allowed", w.send(p, cfn.RequestCreate, TypeAttach, "", props(managed, false, true), nil))
+	w.expect(managed, ours, "")
+	tags := w.cog.Pool(managed)["UserPoolTags"].(map[string]any)
+	if tags["aws:cloudformation:stack-name"] != "OrdersBackend" || tags["app"] != "orders" {
+		t.Errorf("tags %v", tags)
+	}
+
+	f := w.provider(future)
+	r := w.send(f, cfn.RequestCreate, TypeAttach, "", props(future, false, false), nil)
+	mustFail(t, "future settings", r, "newer release")
+	for _, field := range []string{"SessionPolicy.IdleTimeoutMinutes", "LambdaConfig.PreEmailChange", "Policies.PasswordPolicy.MinimumUniqueCharacters"} {
+		if !strings.Contains(r.reason, field) {
+			t.Errorf("the refusal does not name %s", field)
+		}
+	}
+	if w.cog.Calls("UpdateUserPool") != 1 {
+		t.Errorf("%d updates; want only the managed pool's", w.cog.Calls("UpdateUserPool"))
+	}
+}
+
+// TestRefusesOtherPoolsAndFunctions: each copy of the provider acts only on what it was deployed
+// for, whoever sends the event.
+func TestRefusesOtherPoolsAndFunctions(t *testing.T) {
+	w := newWorld(t, "developer-ses", "sms-mfa")
+	p := w.provider(sesPool)
+	other := props(smsPool, true, false)
+	otherFn := props(sesPool, true, false)
+	otherFn["FunctionArn"] = someone
+	for name, ev := range map[string]struct {
+		typ   cfn.RequestType
+		props map[string]any
+	}{
+		"create, other pool":     {cfn.RequestCreate, other},
+		"create, other function": {cfn.RequestCreate, otherFn},
+		"update, other pool":     {cfn.RequestUpdate, other},
+		"delete, other pool":     {cfn.RequestDelete, other},
+	} {
+		mustFail(t, name, w.send(p, ev.typ, TypeAttach, "x", ev.props, nil), "this provider acts only on pool "+sesPool)
+	}
+	h := w.provider(sesPool)
+	h.Env.StackID = "arn:aws:cloudformation:eu-central-1:123456789012:stack/Other/1"
+	mustFail(t, "other stack", w.send(h, cfn.RequestCreate, TypeAttach, "", props(sesPool, false, false), nil), "refused")
+	if w.cog.Calls("DescribeUserPool")+w.cog.Calls("UpdateUserPool") != 0 {
+		t.Error("a refused event reached Cognito")
+	}
+	mustFail(t, "unknown type", w.send(p, cfn.RequestCreate, "Custom::Other", "", props(sesPool, false, false), nil), "unknown resource type")
+}
+
+// ownPool is the stack's own pool as CloudFormation created it: wired to our function through its
+// LambdaConfig, no record tags.
+func ownPool(w *world) string {
+	w.rewire(sesPool, ours)
+	return sesPool
+}
+
+func detachProps(pool string) map[string]any {
+	return map[string]any{"ServiceToken": "arn:aws:lambda:eu-central-1:123456789012:function:DetachProvider", "UserPoolId": pool, "FunctionArn": ours}
+}
+
+// TestDetachOnStackDelete (issue 10): the retained pool is detached when the stack is deleted (or
+// its creation rolls back), and left to CloudFormation in every other path that deletes the
+// resource: an update's cleanup after a replacement, an update's rollback, and when the stack's
+// status cannot be read.
+func TestDetachOnStackDelete(t *testing.T) {
+	for _, c := range []struct {
+		status   string
+		detached bool
+	}{
+		{"DELETE_IN_PROGRESS", true},
+		{"ROLLBACK_IN_PROGRESS", true},
+		{"UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", false},
+		{"UPDATE_ROLLBACK_IN_PROGRESS", false},
+		{"UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS", false},
+		{"UPDATE_IN_PROGRESS", false},
+		{"IMPORT_ROLLBACK_IN_PROGRESS", false},
+	} {
+		t.Run(c.status, func(t *testing.T) {
+			w := newWorld(t, "developer-ses")
+			pool := ownPool(w)
+			p := w.provider(pool)
+			r := must(t, "create", w.send(p, cfn.RequestCreate, TypeDetachOnStackDelete, "", detachProps(pool), nil))
+			must(t, "update", w.send(p, cfn.RequestUpdate, TypeDetachOnStackDelete, r.physicalID, detachProps(pool), detachProps(pool)))
+			if w.cog.Calls("UpdateUserPool")+w.cog.Calls("DescribeUserPool") != 0 {
+				t.Fatal("create or update touched the pool")
+			}
+			w.stacks.SetStatus(stackID, c.status)
+			must(t, "delete", w.send(p, cfn.RequestDelete, TypeDetachOnStackDelete, r.physicalID, detachProps(pool), nil))
+			want := ours
+			if c.detached {
+				want = ""
+			}
+			if got := w.trigger(pool); got != want {
+				t.Errorf("CustomMessage %q; want %q", got, want)
+			}
+			if get := w.cog.Pool(pool)["LambdaConfig"].(map[string]any); get["PreSignUp"] == nil || get["PostConfirmation"] == nil {
+				t.Errorf("other triggers lost: %v", get)
+			}
+			// A retried delete changes nothing more.
+			n := w.cog.Calls("UpdateUserPool")
+			must(t, "retried delete", w.send(p, cfn.RequestDelete, TypeDetachOnStackDelete, r.physicalID, detachProps(pool), nil))
+			if w.cog.Calls("UpdateUserPool") != n {
+				t.Error("a retried delete updated the pool again")
+			}
+		})
+	}
+	t.Run("status unreadable: left wired, logged", func(t *testing.T) {
+		w := newWorld(t, "developer-ses")
+		pool := ownPool(w)
+		p := w.provider(pool)
+		w.stacks.SetStatus(stackID, "DELETE_IN_PROGRESS")
+		w.stacks.FailNext(1)
+		must(t, "delete", w.send(p, cfn.RequestDelete, TypeDetachOnStackDelete, "x", detachProps(pool), nil))
+		if w.trigger(pool) != ours || !strings.Contains(w.logs.String(), `"level":"ERROR","msg":"left wired: cannot read the stack's status"`) {
+			t.Errorf("trigger %q; log:\n%s", w.trigger(pool), w.logs)
+		}
+	})
+	t.Run("pool gone", func(t *testing.T) {
+		w := newWorld(t, "developer-ses")
+		pool := ownPool(w)
+		p := w.provider(pool)
+		w.cog.Delete(pool)
+		w.stacks.SetStatus(stackID, "DELETE_IN_PROGRESS")
+		must(t, "delete", w.send(p, cfn.RequestDelete, TypeDetachOnStackDelete, "x", detachProps(pool), nil))
+	})
+	t.Run("another pool in the event", func(t *testing.T) {
+		w := newWorld(t, "developer-ses", "sms-mfa")
+		pool := ownPool(w)
+		p := w.provider(pool)
+		w.stacks.SetStatus(stackID, "DELETE_IN_PROGRESS")
+		mustFail(t, "delete", w.send(p, cfn.RequestDelete, TypeDetachOnStackDelete, "x", detachProps(smsPool), nil), "refused")
+		if w.trigger(pool) != ours || w.trigger(smsPool) != legacy {
+			t.Error("a refused delete changed a pool")
+		}
+	})
+	t.Run("a pool re-wired since is left alone", func(t *testing.T) {
+		w := newWorld(t, "developer-ses")
+		pool := ownPool(w)
+		w.rewire(pool, someone)
+		p := w.provider(pool)
+		w.stacks.SetStatus(stackID, "DELETE_IN_PROGRESS")
+		must(t, "delete", w.send(p, cfn.RequestDelete, TypeDetachOnStackDelete, "x", detachProps(pool), nil))
+		if w.trigger(pool) != someone {
+			t.Errorf("trigger %q", w.trigger(pool))
+		}
+	})
+}
+
+// TestLogs: one JSON line per request, with the decision, and nothing but identifiers.
+func TestLogs(t *testing.T) {
+	w := newWorld(t, "sms-mfa")
+	p := w.provider(smsPool)
+	r := must(t, "create", w.send(p, cfn.RequestCreate, TypeAttach, "", props(smsPool, true, false), nil))
+	must(t, "delete", w.send(p, cfn.RequestDelete, TypeAttach, r.physicalID, props(smsPool, true, false), nil))
+	lines := strings.Split(strings.TrimSpace(w.logs.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d log lines; want 2:\n%s", len(lines), w.logs)
+	}
+	for i, want := range []map[string]any{
+		{"level": "INFO", "msg": "attached", "request_type": "Create", "pool": smsPool, "previous": legacy, "changed": true},
+		{"level": "INFO", "msg": "detached", "request_type": "Delete", "pool": smsPool, "restored": legacy, "changed": true},
+	} {
+		var got map[string]any
+		if err := json.Unmarshal([]byte(lines[i]), &got); err != nil {
+			t.Fatalf("line %d is not JSON: %s", i, lines[i])
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("line %d: %s = %v; want %v", i, k, got[k], v)
+			}
+		}
+	}
+}
+
+func TestEnvFromOS(t *testing.T) {
+	env := map[string]string{EnvPoolID: sesPool, EnvFunctionArn: ours, EnvStackID: stackID}
+	e, err := EnvFromOS(func(k string) string { return env[k] })
+	if err != nil || e != (Env{sesPool, ours, stackID}) {
+		t.Errorf("%+v %v", e, err)
+	}
+	delete(env, EnvStackID)
+	if _, err := EnvFromOS(func(k string) string { return env[k] }); err == nil {
+		t.Error("a missing variable was accepted")
+	}
+}
