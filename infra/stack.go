@@ -189,6 +189,7 @@ func (s *CustomMessageStack) addFallbackMetrics(stack awscdk.Stack, cfg Config) 
 	for _, m := range []struct{ name, fallback string }{
 		{"CognitoTemplateFallbacks", "cognito_template"},
 		{"DefaultLocaleFallbacks", "default_locale"},
+		{"DefaultBrandFallbacks", "default_brand"}, // a brand's messages broke: the unbranded ones were sent
 	} {
 		f := awslogs.NewMetricFilter(stack, jsii.String(m.name), &awslogs.MetricFilterProps{
 			LogGroup:        s.LogGroup,
