@@ -46,10 +46,20 @@ type Segment struct {
 	Slot Slot
 }
 
-// Set is one compiled message set: the three parts as segments.
+// Set is one compiled message set: the three parts as segments. The email is in chunks — the
+// layout's head, the body, the footer, the layout's tail — which the generated table shares between
+// the sets (and brands) that have them in common, so each distinct chunk is stored once.
 type Set struct {
-	Subject, Email, SMS []Segment
+	Subject []Segment
+	Email   []uint16 // the email's chunks, as indexes into *Chunks
+	SMS     []Segment
+	Chunks  *[]Chunk
 }
+
+// Chunk is a run of segments one or more sets share. The generated tables refer to chunks by index
+// into one pool rather than by variable: a composite literal naming another variable is filled in
+// by code at start, one of constants is laid out as static data.
+type Chunk []Segment
 
 // Entry is one compiled set in the generated table.
 type Entry struct {
@@ -71,9 +81,9 @@ func (s *Set) Render(d Data) Message {
 	// The subject and SMS are trimmed as the template render trims them: an empty value at an edge
 	// can leave white space there.
 	return Message{
-		Subject: strings.TrimSpace(fill(s.Subject, d.Name, d.AppName, d)),
-		Email:   fill(s.Email, htmlEscape(d.Name), htmlEscape(d.AppName), d),
-		SMS:     strings.TrimSpace(fill(s.SMS, d.Name, d.AppName, d)),
+		Subject: strings.TrimSpace(fill([]Chunk{s.Subject}, zeroRef, d.Name, d.AppName, d)),
+		Email:   fill(*s.Chunks, s.Email, htmlEscape(d.Name), htmlEscape(d.AppName), d),
+		SMS:     strings.TrimSpace(fill([]Chunk{s.SMS}, zeroRef, d.Name, d.AppName, d)),
 	}
 }
 
@@ -84,40 +94,39 @@ func htmlEscape(s string) string {
 	return htmlEscaper.Replace(s)
 }
 
-func fill(segs []Segment, name, app string, d Data) string {
-	n := 0
-	for _, sg := range segs {
+// zeroRef refers to the first chunk: the subject's or SMS's one.
+var zeroRef = []uint16{0}
+
+// fill concatenates chunks of segments with the values in their slots: one allocation, sized first.
+func fill(chunks []Chunk, refs []uint16, name, app string, d Data) string {
+	value := func(sg Segment) string {
 		switch sg.Slot {
 		case Literal:
-			n += len(sg.Text)
+			return sg.Text
 		case SlotCode:
-			n += len(d.Code)
+			return d.Code
 		case SlotUsername:
-			n += len(d.Username)
+			return d.Username
 		case SlotLink:
-			n += len(d.Link)
+			return d.Link
 		case SlotName:
-			n += len(name)
+			return name
 		case SlotAppName:
-			n += len(app)
+			return app
+		}
+		return ""
+	}
+	n := 0
+	for _, r := range refs {
+		for _, sg := range chunks[r] {
+			n += len(value(sg))
 		}
 	}
 	var b strings.Builder
 	b.Grow(n)
-	for _, sg := range segs {
-		switch sg.Slot {
-		case Literal:
-			b.WriteString(sg.Text)
-		case SlotCode:
-			b.WriteString(d.Code)
-		case SlotUsername:
-			b.WriteString(d.Username)
-		case SlotLink:
-			b.WriteString(d.Link)
-		case SlotName:
-			b.WriteString(name)
-		case SlotAppName:
-			b.WriteString(app)
+	for _, r := range refs {
+		for _, sg := range chunks[r] {
+			b.WriteString(value(sg))
 		}
 	}
 	return b.String()

@@ -6,15 +6,16 @@ import (
 )
 
 func testTable() Table {
-	email := []Segment{{Text: "<title>"}, {Slot: SlotAppName}, {Text: "</title><p title=\""}, {Slot: SlotName}, {Text: "\">"}, {Slot: SlotCode}, {Text: " "}, {Slot: SlotUsername}, {Text: " "}, {Slot: SlotLink}, {Text: "</p>"}}
+	pool := []Chunk{{{Text: "<title>"}, {Slot: SlotAppName}, {Text: "</title>"}}, {{Text: "<p title=\""}, {Slot: SlotName}, {Text: "\">"}, {Slot: SlotCode}, {Text: " "}, {Slot: SlotUsername}, {Text: " "}, {Slot: SlotLink}, {Text: "</p>"}}}
+	email := []uint16{0, 1}
 	return Table{
 		{Locale: "de", Source: "SignUp", Tested: Variant{Name: true}, Variant: Variant{}, Set: Set{
-			Subject: []Segment{{Text: "Hallo "}, {Slot: SlotAppName}}, Email: email, SMS: []Segment{{Slot: SlotCode}, {Text: " "}, {Slot: SlotUsername}},
+			Subject: []Segment{{Text: "Hallo "}, {Slot: SlotAppName}}, Email: email, Chunks: &pool, SMS: []Segment{{Slot: SlotCode}, {Text: " "}, {Slot: SlotUsername}},
 		}},
 		{Locale: "de", Source: "SignUp", Tested: Variant{Name: true}, Variant: Variant{Name: true}, Set: Set{
-			Subject: []Segment{{Text: "Hallo "}, {Slot: SlotName}}, Email: email, SMS: []Segment{{Slot: SlotCode}},
+			Subject: []Segment{{Text: "Hallo "}, {Slot: SlotName}}, Email: email, Chunks: &pool, SMS: []Segment{{Slot: SlotCode}},
 		}},
-		{Locale: "en", Source: "SignUp", Set: Set{Subject: []Segment{{Text: "Hi"}}}},
+		{Locale: "en", Source: "SignUp", Set: Set{Subject: []Segment{{Text: "Hi"}}, Chunks: &pool}},
 	}
 }
 

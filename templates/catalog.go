@@ -55,6 +55,9 @@ type view struct {
 	Dir   string // "ltr" or "rtl"
 	Align string // "left" or "right", for clients that ignore dir
 	Brand BrandView
+	// Cut marks where the layout hands over to the body and the footer, so that Compile can store
+	// those pieces once for every set that shares them; false in every real render.
+	Cut bool
 }
 
 // Catalog is the set of locales found in a template tree and their lazily parsed templates.
@@ -212,7 +215,7 @@ func (c *Catalog) parse(s *set, locale, source string) error {
 		}
 		// The layout calls "footer" and "content"; parsing the file under its own path keeps that path
 		// in every parse and execution error, so a translator sees which file to fix.
-		alias := fmt.Sprintf("{{define %q}}{{template %q .}}{{end}}", f.name, name)
+		alias := fmt.Sprintf("{{define %q}}{{if .Cut}}%s{{end}}{{template %q .}}{{if .Cut}}%[2]s{{end}}{{end}}", f.name, sentinelCut, name)
 		if _, err := email.Parse(alias); err != nil {
 			return fmt.Errorf("templates: %s: %w", name, err)
 		}
@@ -285,6 +288,7 @@ const (
 	sentinelLink     = sentinelPrefix + "linkQz"
 	sentinelName     = sentinelPrefix + "nameQz"
 	sentinelApp      = sentinelPrefix + "appQz"
+	sentinelCut      = sentinelPrefix + "cutQz" // not a value: a boundary between chunks (view.Cut)
 )
 
 func (s *set) view(locale string, d messages.Data) view {

@@ -46,6 +46,7 @@ func (c *Catalog) Compile(locale, source string, v messages.Variant) (*messages.
 		d.Username = sentinelUsername
 	}
 	vw := s.view(locale, d)
+	vw.Cut = true
 	var set messages.Set
 	var buf bytes.Buffer
 	for _, part := range []struct {
@@ -53,7 +54,6 @@ func (c *Catalog) Compile(locale, source string, v messages.Variant) (*messages.
 		dst  *[]messages.Segment
 	}{
 		{func(b *bytes.Buffer, d any) error { return s.subject.Execute(b, d) }, &set.Subject},
-		{func(b *bytes.Buffer, d any) error { return s.email.Execute(b, d) }, &set.Email},
 		{func(b *bytes.Buffer, d any) error { return s.sms.Execute(b, d) }, &set.SMS},
 	} {
 		buf.Reset()
@@ -64,6 +64,19 @@ func (c *Catalog) Compile(locale, source string, v messages.Variant) (*messages.
 	}
 	set.Subject = trim(set.Subject)
 	set.SMS = trim(set.SMS)
+	buf.Reset()
+	if err := s.email.Execute(&buf, &vw); err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	// The email in the chunks the layout's cuts delimit: head, body, footer, tail.
+	var chunks []messages.Chunk
+	for piece := range strings.SplitSeq(buf.String(), sentinelCut) {
+		if piece != "" {
+			set.Email = append(set.Email, uint16(len(chunks)))
+			chunks = append(chunks, split(piece))
+		}
+	}
+	set.Chunks = &chunks
 
 	for _, probe := range probes(s.tested, v) {
 		want, err := c.Render(locale, source, probe)
