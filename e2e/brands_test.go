@@ -35,7 +35,7 @@ func TestBrandsPerClient(t *testing.T) {
 		look                   []string
 	}{
 		{clients["acme"], "acme", "Confirm your Acme Cloud account", []string{`<img src="https://assets.acme.example/email/logo.png"`, "#0f766e"}},
-		{clients["northwind"], "northwind", "Welcome aboard: confirm your Northwind Rail account", []string{"Thanks for choosing to travel with Northwind Rail", "#1d4ed8", "help.northwind.example"}},
+		{clients["northwind"], "northwind", "Welcome aboard! Confirm your Northwind Rail account", []string{"Thanks for choosing to travel with Northwind Rail", "#1d4ed8", "help.northwind.example"}},
 		{e.client, "", "Confirm your " + appName + " account", nil},
 	} {
 		name := c.brand
