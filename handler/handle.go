@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
@@ -172,34 +171,37 @@ func (h *Handler) Handle(ctx context.Context, ev *Event) Outcome {
 	}
 
 	// The chosen locale in the chosen brand, then the brand's default locale, then the default
-	// brand's choice and its default: the first that renders within Cognito's rules is sent.
+	// brand's choice and its default: the first that renders within Cognito's rules is sent. The
+	// default brand's choice is worked out only if the brand fails.
 	type attempt struct {
 		b        *brand
 		locale   string
 		fallback string
 	}
-	attempts := make([]attempt, 0, 4)
-	attempts = append(attempts, attempt{b, o.Resolution.Locale, FallbackNone}, attempt{b, b.def, FallbackDefaultLocale})
-	if b != h.def0 {
-		res := h.def0.locales.Resolve(req.ClientMetadata, attrLocale)
-		attempts = append(attempts, attempt{h.def0, res.Locale, FallbackDefaultBrand}, attempt{h.def0, h.def, FallbackDefaultBrand})
-	}
+	attempts := [4]attempt{{b, o.Resolution.Locale, FallbackNone}, {b, b.def, FallbackDefaultLocale}}
+	n := 2
 	start := time.Now()
 	var reasons []string
-	for i, a := range attempts {
-		if slices.ContainsFunc(attempts[:i], func(p attempt) bool { return p.b == a.b && p.locale == a.locale }) {
+	for i := 0; i < n; i++ {
+		a := attempts[i]
+		if i == 1 && a.locale == attempts[0].locale || i == 3 && a.locale == attempts[2].locale {
 			continue // already tried
 		}
 		data.AppName = a.b.appName
 		msg, err := h.render(a.b, a.locale, source, data, ph, attrs)
-		if err != nil {
-			reasons = append(reasons, err.Error())
-			continue
+		if err == nil {
+			o.Rendered, o.Fallback, o.Reason = a.locale, a.fallback, strings.Join(reasons, "; ")
+			o.RenderTime = time.Since(start)
+			o.Response = Response{SMSMessage: &msg.SMS, EmailMessage: &msg.Email, EmailSubject: &msg.Subject}
+			return o
 		}
-		o.Rendered, o.Fallback, o.Reason = a.locale, a.fallback, strings.Join(reasons, "; ")
-		o.RenderTime = time.Since(start)
-		o.Response = Response{SMSMessage: &msg.SMS, EmailMessage: &msg.Email, EmailSubject: &msg.Subject}
-		return o
+		reasons = append(reasons, err.Error())
+		if i == 1 && b != h.def0 {
+			res := h.def0.locales.Resolve(req.ClientMetadata, attrLocale)
+			attempts[2] = attempt{h.def0, res.Locale, FallbackDefaultBrand}
+			attempts[3] = attempt{h.def0, h.def, FallbackDefaultBrand}
+			n = 4
+		}
 	}
 	o.RenderTime = time.Since(start)
 	return o.fallBack(strings.Join(reasons, "; "))
