@@ -13,12 +13,20 @@ export APP_NAME DEFAULT_LOCALE
 # to messages/brands_gen.go, which git ignores and only builds with -tags brands read.
 BRANDS_DIR ?= brands
 HAVE_BRANDS := $(shell [ -d '$(BRANDS_DIR)' ] && echo yes)
+# Only the default folder may be missing: a BRANDS_DIR someone named that is not there (a typo) must
+# not build, and deploy, a function without the brands their app clients expect.
+ifneq ($(origin BRANDS_DIR),file)
+ifneq ($(HAVE_BRANDS),yes)
+$(error BRANDS_DIR=$(BRANDS_DIR) is not a folder)
+endif
+endif
 ifeq ($(HAVE_BRANDS),yes)
 LAMBDA_TAGS := brands
 GEN_FLAGS := -brands '$(BRANDS_DIR)'
 TEST_TAGS := -tags brands
-endif
+# For the tools, tests and the CDK app (cdk.json runs make and infra), which check it again.
 export BRANDS_DIR LAMBDA_TAGS
+endif
 comma := ,
 BUILD_FLAGS := -tags lambda.norpc$(if $(LAMBDA_TAGS),$(comma)$(LAMBDA_TAGS)) -trimpath -ldflags "-s -w"
 LAMBDA_DIR := build/lambda

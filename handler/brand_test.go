@@ -205,15 +205,16 @@ func TestBrandsKeepTheGuarantees(t *testing.T) {
 }
 
 func checkBrandGuarantees(t *testing.T, brands []Brand) {
-	h := testHandler(t, WithBrands(brands...), WithBrandFromMetadata(true))
-	var clients []string
+	// Each brand through a client mapped to it at deploy time (brands of a stack-created pool have no
+	// clientIds of their own), with metadata naming another brand, which must not win.
+	clients := map[string]string{}
+	var names []string
 	for _, b := range brands {
-		clients = append(clients, b.ClientIDs...)
+		clients["test-client-"+b.Name] = b.Name
+		names = append(names, "test-client-"+b.Name)
 	}
-	if len(clients) == 0 {
-		t.Fatal("no brand has a client ID to test with")
-	}
-	for _, client := range clients {
+	h := testHandler(t, WithBrands(brands...), WithBrandClients(clients), WithBrandFromMetadata(true))
+	for _, client := range names {
 		for _, loc := range messages.Compiled().Locales() {
 			for _, src := range messages.Sources {
 				md := map[string]string{"locale": loc, "brand": "northwind", "message": "Your account is locked"}
@@ -221,8 +222,8 @@ func checkBrandGuarantees(t *testing.T, brands []Brand) {
 				ev.Request.UserAttributes = hostileAttributes
 				o := h.Handle(context.Background(), ev)
 				m := checkCustomized(t, o, src)
-				if o.Fallback != FallbackNone {
-					t.Errorf("%s %s/%s: fallback %s (%s)", client, loc, src, o.Fallback, o.Reason)
+				if o.Fallback != FallbackNone || o.Brand != clients[client] {
+					t.Errorf("%s %s/%s: brand %s, fallback %s (%s)", client, loc, src, o.Brand, o.Fallback, o.Reason)
 				}
 				withoutAttackerText(t, m)
 				if strings.Contains(m.Subject+m.Email+m.SMS, "locked") {

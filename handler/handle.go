@@ -347,7 +347,7 @@ func typeName(v any) string {
 func (h *Handler) logInvocation(ctx context.Context, o Outcome, lenient bool, total time.Duration) {
 	level := slog.LevelInfo
 	switch o.Fallback {
-	case FallbackDefaultLocale:
+	case FallbackDefaultLocale, FallbackDefaultBrand:
 		level = slog.LevelWarn
 	case FallbackCognitoTemplate:
 		level = slog.LevelError

@@ -2,11 +2,12 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -46,18 +47,22 @@ func (b BrandsConfig) Names() []string {
 	return out
 }
 
-var clientIDRe = regexp.MustCompile(`^[\w+]{1,128}$`)
-
 // loadBrands reads the brand keys; the brands folder defaults to BRANDS_DIR (what `make` compiled
 // in), else brands/. Every problem is one message naming the key, or the brand file and key.
 func (c *Config) loadBrands(get func(string) any, str func(key, def string) string) []string {
 	var errs []string
 	def := os.Getenv("BRANDS_DIR")
+	named := def != "" || get(KeyBrandsDir) != nil
 	if def == "" {
 		def = "brands"
 	}
 	c.Brands.Dir = str(KeyBrandsDir, def)
 	c.Brands.FromMetadata = parseBool(str, KeyAllowBrandFromMetadata, &errs)
+	if st, err := os.Stat(c.Brands.Dir); named && (err != nil || !st.IsDir()) {
+		// Only the default folder may be missing: deploying without the brands a named folder was
+		// meant to hold would delete their app clients and send their users the unbranded mail.
+		return append(errs, fmt.Sprintf("%s %q is not a folder", KeyBrandsDir, c.Brands.Dir))
+	}
 	brands, err := c.brandsFor(c.Brands.Dir)
 	if err != nil {
 		return append(errs, fmt.Sprintf("%s %q: %v", KeyBrandsDir, c.Brands.Dir, err))
@@ -95,11 +100,16 @@ func (c *Config) loadBrands(get func(string) any, str func(key, def string) stri
 		}
 	}) {
 		name := c.Brands.Clients[id]
-		if !clientIDRe.MatchString(id) {
+		if !templates.ValidClientID(id) {
 			errs = append(errs, fmt.Sprintf("%s: %q is not an app client ID", KeyBrandClients, id))
 		}
 		if !slices.Contains(names, name) {
 			errs = append(errs, fmt.Sprintf("%s: client %s maps to %q, which is not a brand in %s (have: %s)", KeyBrandClients, id, name, c.Brands.Dir, strings.Join(names, ", ")))
+		}
+		for _, b := range brands {
+			if b.Name != name && slices.Contains(b.Config.ClientIDs, id) {
+				errs = append(errs, fmt.Sprintf("%s: client %s maps to %q, but %s/%s/%s gives it to %q", KeyBrandClients, id, name, c.Brands.Dir, b.Name, templates.BrandFile, b.Name))
+			}
 		}
 	}
 	if c.Brands.FromMetadata && len(brands) == 0 {
@@ -137,7 +147,7 @@ func (c *Config) checkBuiltBrands() []string {
 	for _, b := range built.Brands {
 		have = append(have, b.Name)
 	}
-	return []string{fmt.Sprintf("%s %q has brands [%s], but the function in %s was built with [%s] from %q: run `make build BRANDS_DIR=%s` (make synth/deploy pass BRANDS_DIR on)",
+	return []string{fmt.Sprintf("%s %q has brands [%s], but the function in %s was built with [%s] from %q: deploy with `make deploy BRANDS_DIR=%s` (it builds and deploys with the same folder), or `make build BRANDS_DIR=%[6]s` before running cdk yourself",
 		KeyBrandsDir, c.Brands.Dir, strings.Join(c.Brands.Names(), ", "), c.AssetDir, strings.Join(have, ", "), built.Dir, c.Brands.Dir)}
 }
 
@@ -146,13 +156,9 @@ func brandDigest(brands []*templates.Brand) (templates.BrandManifest, error) {
 	if len(brands) == 0 {
 		return templates.BrandManifest{}, nil
 	}
-	var compiled []templates.BrandTable
-	for _, b := range brands {
-		t, err := b.Catalog.Table()
-		if err != nil {
-			return templates.BrandManifest{}, fmt.Errorf("brand %s: %w", b.Name, err)
-		}
-		compiled = append(compiled, templates.BrandTable{Brand: b, Table: t})
+	compiled, err := templates.CompileBrands(brands)
+	if err != nil {
+		return templates.BrandManifest{}, err
 	}
 	src, err := templates.GenerateBrandsGo(compiled)
 	if err != nil {
@@ -161,14 +167,17 @@ func brandDigest(brands []*templates.Brand) (templates.BrandManifest, error) {
 	return templates.NewBrandManifest("", brands, src), nil
 }
 
-// FunctionNameFor is the trigger's fixed name when a stack-created pool has brands (see
-// wireBrandClients): the stack name, cut to leave room for the suffix within Lambda's 64.
+// FunctionNameFor is the trigger's fixed name on a stack-created pool (wireTriggerByName): the stack
+// name and a suffix, within Lambda's 64 characters; a longer stack name is cut and made unique again
+// with a hash of the whole, so two stacks that share a long prefix never share a function name.
 func FunctionNameFor(stackName string) string {
-	const suffix = "-CustomMessage"
-	if len(stackName) > 64-len(suffix) {
-		stackName = stackName[:64-len(suffix)]
+	const suffix, max = "-CustomMessage", 64
+	if len(stackName)+len(suffix) <= max {
+		return stackName + suffix
 	}
-	return stackName + suffix
+	sum := sha256.Sum256([]byte(stackName))
+	hash := hex.EncodeToString(sum[:4])
+	return stackName[:max-len(suffix)-len(hash)-1] + "-" + hash + suffix
 }
 
 // brandClientPairs is BRAND_CLIENTS: "clientId=brand,…", sorted, from -c brandClients and the
@@ -208,6 +217,9 @@ func (s *CustomMessageStack) addBrandClients(stack awscdk.Stack, cfg Config) map
 		opts := clientOptions(cfg)
 		opts.UserPoolClientName = jsii.String(b.Name)
 		client := s.UserPool.AddClient(jsii.String("BrandClient-"+b.Name), opts)
+		// Its ID is built into an app: a deploy that drops the brand (or forgets the brands folder)
+		// must not delete the client and lock that app out for good.
+		client.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN)
 		ids[b.Name] = client.UserPoolClientId()
 		awscdk.NewCfnOutput(stack, jsii.String("BrandClient"+outputName(b.Name)), &awscdk.CfnOutputProps{
 			Value:       client.UserPoolClientId(),
@@ -219,9 +231,10 @@ func (s *CustomMessageStack) addBrandClients(stack awscdk.Stack, cfg Config) map
 
 // wireTriggerByName makes the pool call the function by its fixed name rather than by reference.
 //
-// Why: the function's BRAND_CLIENTS names the brand clients' IDs, which exist only once the pool
-// does; a pool whose LambdaConfig referred to the function would need the function first — a cycle
-// (function → client → pool → function). An ARN built from the fixed name, the region and the
+// Why: with brands, the function's BRAND_CLIENTS names the brand clients' IDs, which exist only once
+// the pool does; a pool whose LambdaConfig referred to the function would need the function first —
+// a cycle (function → client → pool → function). Without brands it is wired the same way, so that
+// adding brands later changes the function's environment only. An ARN built from the fixed name, the region and the
 // account refers to nothing in the template, so CloudFormation creates pool, clients, then the
 // function, with no call at invocation time. It stays sound: a later update of the pool sends the
 // same ARN (the trigger is kept); an update of the function keeps its name and so its ARN; and a
@@ -270,18 +283,12 @@ func functionEnvironment(cfg Config) *map[string]*string {
 	return &env
 }
 
-// fixedFunctionName is set only where the pool calls the function by name (wireTriggerByName).
+// fixedFunctionName is set where the pool calls the function by name (wireTriggerByName): on the
+// pool the stack creates, with brands or without, so that adding or removing brands later never
+// replaces the function nor rewires the pool.
 func fixedFunctionName(cfg Config) *string {
-	if cfg.UserPoolID == "" && len(cfg.Brands.Brands) > 0 {
+	if cfg.UserPoolID == "" {
 		return jsii.String(FunctionNameFor(cfg.StackName))
 	}
 	return nil
-}
-
-// triggers wires the function by reference, unless wireTriggerByName does it by name.
-func triggers(s *CustomMessageStack, cfg Config) *awscognito.UserPoolTriggers {
-	if len(cfg.Brands.Brands) > 0 {
-		return nil
-	}
-	return &awscognito.UserPoolTriggers{CustomMessage: s.Function}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
 )
 
 const exampleBrands = "../examples/brands"
@@ -70,6 +71,14 @@ func TestBrandsStack(t *testing.T) {
 		t.Errorf("ALLOW_BRAND_FROM_METADATA = %v", env["ALLOW_BRAND_FROM_METADATA"])
 	}
 
+	expect(t, "brand fallback metric and alarm", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::Logs::MetricFilter"), map[string]any{
+			"FilterPattern": `{ $.fallback = "default_brand" }`,
+		})
+		tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+			"MetricName": "DefaultBrandFallbacks", "Threshold": 1,
+		})
+	})
 	_, pool := only(t, tpl, "AWS::Cognito::UserPool")
 	trigger, _ := json.Marshal(pool["LambdaConfig"].(map[string]any)["CustomMessage"])
 	if !strings.Contains(string(trigger), "Fn::Sub") || !strings.Contains(string(trigger), ":function:"+FunctionNameFor("CognitoCustomMessage-dev")) {
@@ -87,20 +96,35 @@ func TestBrandsStack(t *testing.T) {
 	}
 }
 
-// TestNoBrandsKeepsTheReference: without brands nothing changes: one client, the trigger by reference.
-func TestNoBrandsKeepsTheReference(t *testing.T) {
-	_, tpl := synth(t, map[string]any{KeyBrandsDir: filepath.Join(t.TempDir(), "none")})
+// TestNoBrands: without brands, one client, no BRAND_CLIENTS — and the same wiring by name, so that
+// adding brands later changes only the function's environment.
+func TestNoBrands(t *testing.T) {
+	_, tpl := synth(t, map[string]any{KeyBrandsDir: t.TempDir()}) // a folder without brands
 	if n := len(resources(tpl, "AWS::Cognito::UserPoolClient")); n != 1 {
 		t.Errorf("%d app clients; want 1", n)
 	}
 	fn := triggerFunction(t, tpl)
-	if _, named := fn["FunctionName"]; named {
-		t.Error("the function has a fixed name without brands")
+	if fn["FunctionName"] != FunctionNameFor("CognitoCustomMessage-dev") {
+		t.Errorf("FunctionName %v", fn["FunctionName"])
 	}
-	_, pool := only(t, tpl, "AWS::Cognito::UserPool")
-	trigger, _ := json.Marshal(pool["LambdaConfig"])
-	if !strings.Contains(string(trigger), "Fn::GetAtt") {
-		t.Errorf("pool trigger %s; want a reference to the function", trigger)
+	if _, ok := fn["Environment"].(map[string]any)["Variables"].(map[string]any)["BRAND_CLIENTS"]; ok {
+		t.Error("BRAND_CLIENTS without brands")
+	}
+}
+
+func TestFunctionNameFor(t *testing.T) {
+	long := strings.Repeat("A", 60)
+	for _, c := range []struct{ stack, want string }{
+		{"CognitoCustomMessage-dev", "CognitoCustomMessage-dev-CustomMessage"},
+		{strings.Repeat("S", 50), strings.Repeat("S", 50) + "-CustomMessage"},
+	} {
+		if got := FunctionNameFor(c.stack); got != c.want {
+			t.Errorf("FunctionNameFor(%q) = %q; want %q", c.stack, got, c.want)
+		}
+	}
+	a, b := FunctionNameFor(long+"-one"), FunctionNameFor(long+"-two")
+	if len(a) > 64 || len(b) > 64 || a == b || !strings.HasSuffix(a, "-CustomMessage") {
+		t.Errorf("long stack names: %q and %q", a, b)
 	}
 }
 
@@ -131,7 +155,9 @@ func TestBrandsConfigErrors(t *testing.T) {
 		{"mapping to no brand", map[string]any{KeyBrandsDir: exampleBrands, KeyBrandClients: `{"abc":"nope"}`}, []string{`client abc maps to "nope"`}},
 		{"mapping not JSON", map[string]any{KeyBrandsDir: exampleBrands, KeyBrandClients: `abc=acme`}, []string{KeyBrandClients + ": want a JSON object"}},
 		{"bad client ID", map[string]any{KeyBrandsDir: exampleBrands, KeyBrandClients: `{"a b":"acme"}`}, []string{`"a b" is not an app client ID`}},
-		{"metadata without brands", map[string]any{KeyBrandsDir: filepath.Join(bad, "none"), KeyAllowBrandFromMetadata: true}, []string{KeyAllowBrandFromMetadata + " is set"}},
+		{"client claimed by brand.json", map[string]any{KeyBrandsDir: exampleBrands, KeyBrandClients: `{"5ac3m8e1cl0ud7w3b4pp1d9x2k":"northwind"}`}, []string{`gives it to "acme"`}},
+		{"metadata without brands", map[string]any{KeyBrandsDir: t.TempDir(), KeyAllowBrandFromMetadata: true}, []string{KeyAllowBrandFromMetadata + " is set"}},
+		{"named folder missing", map[string]any{KeyBrandsDir: filepath.Join(bad, "exmaples")}, []string{KeyBrandsDir, "is not a folder"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -156,6 +182,17 @@ func TestBrandsConfigErrors(t *testing.T) {
 	}
 }
 
+func TestBrandsDirFromEnvironmentMustExist(t *testing.T) {
+	t.Setenv("BRANDS_DIR", filepath.Join(t.TempDir(), "typo"))
+	if _, err := LoadConfig(ctx(nil)); err == nil || !strings.Contains(err.Error(), "is not a folder") {
+		t.Errorf("a BRANDS_DIR that is not there: %v", err)
+	}
+	t.Setenv("BRANDS_DIR", "")
+	if _, err := LoadConfig(ctx(nil)); err != nil {
+		t.Errorf("the default brands/ may be missing: %v", err)
+	}
+}
+
 // TestBuiltBrandsMustMatch: the function must have been built with the brands the stack maps.
 func TestBuiltBrandsMustMatch(t *testing.T) {
 	dir := t.TempDir()
@@ -163,7 +200,7 @@ func TestBuiltBrandsMustMatch(t *testing.T) {
 	os.MkdirAll(asset, 0o755)
 	os.WriteFile(filepath.Join(dir, "brands.stamp"), []byte(`{"brands":[]}`), 0o644)
 	_, err := LoadConfig(ctx(map[string]any{KeyBrandsDir: exampleBrands, KeyAssetDir: asset}))
-	if err == nil || !strings.Contains(err.Error(), "was built with []") || !strings.Contains(err.Error(), "make build BRANDS_DIR=") {
+	if err == nil || !strings.Contains(err.Error(), "was built with []") || !strings.Contains(err.Error(), "make deploy BRANDS_DIR=") {
 		t.Errorf("want the stale-build error, got %v", err)
 	}
 	// Built from the same folder: fine.

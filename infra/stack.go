@@ -121,7 +121,6 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 		DeletionProtection: jsii.Bool(true),
 		RemovalPolicy:      awscdk.RemovalPolicy_RETAIN,
 		Email:              email,
-		LambdaTriggers:     triggers(s, cfg),
 	})
 	cdknag.NagSuppressions_AddResourceSuppressions(s.UserPool, &[]*cdknag.NagPackSuppression{
 		{
@@ -141,10 +140,12 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 	}
 
 	s.Client = s.UserPool.AddClient(jsii.String("AppClient"), clientOptions(cfg))
+	// Apps have its ID built in; the pool is retained, so the client stays with it.
+	s.Client.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN)
+	s.wireTriggerByName(stack, cfg)
 	if len(cfg.Brands.Brands) > 0 {
 		ids := s.addBrandClients(stack, cfg)
 		s.Function.AddEnvironment(jsii.String("BRAND_CLIENTS"), brandClientPairs(cfg.Brands.Clients, ids), nil)
-		s.wireTriggerByName(stack, cfg)
 	}
 	flows := "SRP only"
 	if cfg.Client.PasswordAuth {
@@ -186,11 +187,15 @@ func clientOptions(cfg Config) *awscognito.UserPoolClientOptions {
 func (s *CustomMessageStack) addFallbackMetrics(stack awscdk.Stack, cfg Config) {
 	ns := jsii.String(MetricNamespace(cfg.StackName))
 	metrics := map[string]awscloudwatch.Metric{}
-	for _, m := range []struct{ name, fallback string }{
+	filters := []struct{ name, fallback string }{
 		{"CognitoTemplateFallbacks", "cognito_template"},
 		{"DefaultLocaleFallbacks", "default_locale"},
-		{"DefaultBrandFallbacks", "default_brand"}, // a brand's messages broke: the unbranded ones were sent
-	} {
+	}
+	if len(cfg.Brands.Brands) > 0 {
+		// A brand's messages broke and the unbranded ones were sent: its users saw the wrong product.
+		filters = append(filters, struct{ name, fallback string }{"DefaultBrandFallbacks", "default_brand"})
+	}
+	for _, m := range filters {
 		f := awslogs.NewMetricFilter(stack, jsii.String(m.name), &awslogs.MetricFilterProps{
 			LogGroup:        s.LogGroup,
 			FilterPattern:   awslogs.FilterPattern_StringValue(jsii.String("$.fallback"), jsii.String("="), jsii.String(m.fallback)),
@@ -229,9 +234,21 @@ func (s *CustomMessageStack) addFallbackMetrics(stack awscdk.Stack, cfg Config) 
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
 		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 	})
+	alarms := []awscloudwatch.Alarm{s.FallbackAlarm, errors, throttles}
+	if m, ok := metrics["DefaultBrandFallbacks"]; ok {
+		alarms = append(alarms, awscloudwatch.NewAlarm(stack, jsii.String("BrandFallbackAlarm"), &awscloudwatch.AlarmProps{
+			AlarmDescription: jsii.String("A brand's messages broke a rule and the unbranded ones were sent instead " +
+				"(fallback_reason in the log names the brand, locale and rule)."),
+			Metric:             m,
+			Threshold:          jsii.Number(1),
+			EvaluationPeriods:  jsii.Number(1),
+			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+		}))
+	}
 	if cfg.AlarmTopicArn != "" {
 		topic := awssns.Topic_FromTopicArn(stack, jsii.String("AlarmTopic"), jsii.String(cfg.AlarmTopicArn))
-		for _, a := range []awscloudwatch.Alarm{s.FallbackAlarm, errors, throttles} {
+		for _, a := range alarms {
 			a.AddAlarmAction(awscloudwatchactions.NewSnsAction(topic))
 		}
 	}

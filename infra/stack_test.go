@@ -136,12 +136,24 @@ func TestDefaultStack(t *testing.T) {
 	poolID, _ := only(t, tpl, "AWS::Cognito::UserPool")
 	logsID, _ := prefixed(t, tpl, "AWS::Logs::LogGroup", "FunctionLogs")
 
-	t.Run("the pool's CustomMessage trigger is the function", func(t *testing.T) {
+	t.Run("the pool's CustomMessage trigger is the function, by its fixed name", func(t *testing.T) {
+		name := FunctionNameFor("CognitoCustomMessage-dev")
 		expect(t, "LambdaConfig", func() {
 			tpl.HasResourceProperties(jsii.String("AWS::Cognito::UserPool"), map[string]any{
-				"LambdaConfig": map[string]any{"CustomMessage": map[string]any{"Fn::GetAtt": []any{fnID, "Arn"}}},
+				"LambdaConfig": map[string]any{"CustomMessage": map[string]any{
+					"Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:" + name}},
 			})
 		})
+		expect(t, "FunctionName", func() {
+			tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{"FunctionName": name})
+		})
+	})
+	t.Run("app clients outlive the stack, like the pool", func(t *testing.T) {
+		for id, c := range resources(tpl, "AWS::Cognito::UserPoolClient") {
+			if c["DeletionPolicy"] != "Retain" || c["UpdateReplacePolicy"] != "Retain" {
+				t.Errorf("client %s: DeletionPolicy %v, UpdateReplacePolicy %v; want Retain", id, c["DeletionPolicy"], c["UpdateReplacePolicy"])
+			}
+		}
 	})
 	t.Run("Cognito may invoke it, from this pool only", func(t *testing.T) {
 		tpl.ResourceCountIs(jsii.String("AWS::Lambda::Permission"), jsii.Number(1))

@@ -53,14 +53,15 @@ func DisplayName(values ...string) string {
 
 // PersonName reports whether s, already Sanitize'd, reads as a person's name and nothing else: at
 // most MaxNameWords words of letters (with their combining marks), where the only punctuation is an
-// apostrophe or a hyphen inside a word, a full stop ending an abbreviation ("Jr.", "J."), and the
-// name dots of Catalan ("Gal·la"), Japanese ("ジョン・スミス") and Hebrew ("ג׳ון") in their own
-// scripts. That refuses, among others:
+// apostrophe or a hyphen inside a word, a full stop ending an abbreviation ("Jr.") or initials
+// ("J.K."), and the name dots of Catalan ("Gal·la"), Chinese ("约翰·史密斯"), Japanese
+// ("ジョン・スミス") and Hebrew ("ג׳ון") in their own scripts. That refuses, among others:
 //   - links and anything a mail client turns into one: "://", "www.", "evil.example", "bit.ly", "@";
 //   - digits of any script (phone numbers, amounts, codes) and every symbol (currency, maths, emoji);
 //   - look-alikes of ".", ":" and "/" (fullwidth "．", "。", "꞉", "⁄"…) and compatibility letters
 //     ("ｅｖｉｌ", "𝐞𝐯𝐢𝐥", "ⓔ") that render like plain ones;
-//   - a word mixing scripts that are not written together (Latin "pаypal" with a Cyrillic "а").
+//   - a word mixing scripts that are not written together (Latin "pаypal" with a Cyrillic "а");
+//   - letters that pass for punctuation or show nothing (lookalikeLetter).
 //
 // Written here because no library we use answers "is this a name": x/text has no confusable or
 // script-mixing data, and Go's unicode package has the script tables but no per-rune lookup.
@@ -86,6 +87,9 @@ func nameWord(w string) bool {
 	if l := strings.ToLower(w); strings.Contains(l, "www") || strings.HasPrefix(l, "http") {
 		return false // "www." and "http" begin links; no name has them
 	}
+	if initials(w) {
+		return true // "J.K.": single capitals can't spell a domain (no top-level domain has one letter)
+	}
 	var (
 		scripts        scriptSet
 		letters, marks int
@@ -97,7 +101,7 @@ func nameWord(w string) bool {
 		next, _ := utf8.DecodeRuneInString(w[i+utf8.RuneLen(r):])
 		switch {
 		case unicode.IsLetter(r):
-			if compatibilityForm(r) {
+			if compatibilityForm(r) || lookalikeLetter(r) {
 				return false
 			}
 			// Han numerals are letters: "一郎" is a name, "五五五〇一〇〇" a phone number.
@@ -135,8 +139,10 @@ func nameWord(w string) bool {
 				return false
 			}
 		case r == '·':
-			// Catalan "l·l" (the only place IDNA allows it, too).
-			if (prev != 'l' && prev != 'L') || (next != 'l' && next != 'L') {
+			// Catalan "l·l" (the only place IDNA allows it, too), and between the parts of a foreign
+			// name written in Chinese ("约翰·史密斯").
+			catalan := (prev == 'l' || prev == 'L') && (next == 'l' || next == 'L')
+			if !catalan && (prevScript != scriptHan || scriptOf(next) != scriptHan) {
 				return false
 			}
 		case r == '・':
@@ -177,6 +183,35 @@ func compatibilityForm(r rune) bool {
 
 func hanNumeral(r rune) bool {
 	return strings.ContainsRune("〇零一二三四五六七八九十百千万萬億亿壱弐参拾", r)
+}
+
+// initials reports a word of capital initials, each with its full stop: "J.", "J.K.", "A.J.".
+func initials(w string) bool {
+	if w == "" {
+		return false
+	}
+	for w != "" {
+		r, n := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) || compatibilityForm(r) || lookalikeLetter(r) || len(w) <= n || w[n] != '.' {
+			return false
+		}
+		w = w[n+1:]
+	}
+	return true
+}
+
+// lookalikeLetter reports letters that pass for punctuation or for nothing at all: modifier letters
+// (ː, ꞉-like marks) but the few names use, the Lisu alphabet (whole words of it read as Latin
+// capitals, "ꓐꓲꓔꓸꓡꓬ" as "BIT.LY"), the Latin "sinological dot" ꞏ, and the Hangul fillers, which
+// are letters that show nothing.
+func lookalikeLetter(r rune) bool {
+	switch {
+	case r >= 0xA4D0 && r <= 0xA4FF, r == 0xA78F, r == 0x115F, r == 0x1160, r == 0x3164:
+		return true
+	case unicode.Is(unicode.Lm, r):
+		return !strings.ContainsRune("ʼʻー々ゝゞヽヾ", r)
+	}
+	return false
 }
 
 // commonNameLetter lists the letters of no particular script that names use: the modifier

@@ -3,6 +3,7 @@ package messages
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // realNames must pass PersonName: each is a name somebody has, written as they write it.
@@ -14,7 +15,8 @@ var realNames = []string{
 	"やまだ たろう", "ジョーンズ", "王芳", "李小龙", "김민준", "金민준", "Александр", "Дмитрий Иванов", "Γιώργος",
 	"Νίκος Παπαδόπουλος", "Արամ", "ג׳ון", "דוד כהן", "فاطمة الزهراء", "عبد الله", "अमित", "प्रिया शर्मा",
 	"সৌরভ", "தமிழ்செல்வன்", "สมชาย", "გიორგი", "አበበ", "ꮎꮎ", "Владимир", "Joaquín", "Ñusta", "Ævar", "Þór",
-	"Renée", "Mc Kay", "Björk", "Dž", "Ǉubica", "Ælfrēd",
+	"Renée", "Mc Kay", "Björk", "Dž", "Ǉubica", "Ælfrēd", "J.K. Rowling", "A.J. Smith", "约翰·史密斯",
+	"买买提·艾力", "А.С. Пушкин", "ゆゞこ",
 }
 
 // notNames must fail PersonName: links, addresses, numbers, sentences and look-alike tricks that
@@ -23,7 +25,7 @@ var notNames = []string{
 	// links and schemes
 	"https://evil.example/r", "http://x", "evil.example", "bit.ly", "Bob bit.ly", "www.evil.com", "www evil",
 	"WWW", "Http", "evil.example/r", "evil. example.com", "Visit evil.example", "a.b", "x.io", "go.to Bob",
-	"Bob/Alice", "evil:8080", "mailto:x", "file:", "javascript:alert", "data:", "J.R.R.",
+	"Bob/Alice", "evil:8080", "mailto:x", "file:", "javascript:alert", "data:",
 	// addresses and handles
 	"bob@evil.example", "@bob", "Bob @ evil", "＠bob",
 	// numbers and amounts
@@ -44,6 +46,9 @@ var notNames = []string{
 	"pаypal", "Gооgle", "Αpple", "Bоb", "mícrosоft", "Zoë山田", "Bobمحمد",
 	// symbols and emoji
 	"Bob 😀", "💰💰💰", "Bob ✓", "Bob ©", "Bob™", "Bob ♥",
+	// letters that pass for punctuation or show nothing
+	"ꓐꓲꓔꓸꓡꓬ", "paypalꞏcom", "\u3164", "\u1160", "\u115f", "Bob\u3164", "evilːcom", "evilˑcom", "Bob ˆ",
+	"j.k.", "J.KR.", "J.K", "bit.LY", "JK.com",
 	// combining-mark noise
 	"Z\u0334\u0321\u031b\u0327a\u0338\u0337\u0336\u0335",
 	// nothing
@@ -129,9 +134,20 @@ func FuzzPersonName(f *testing.F) {
 		if UTF16Len(name) > MaxNameUnits {
 			t.Fatalf("DisplayName(%q) is %d units", s, UTF16Len(name))
 		}
-		for i := 0; i+1 < len(name); i++ {
-			if name[i] == '.' && name[i+1] != ' ' {
-				t.Fatalf("DisplayName(%q) = %q: a dot inside a word", s, name)
+		// A dot inside a word only between single letters (initials): no domain has a one-letter
+		// top-level label.
+		for w := range strings.SplitSeq(name, " ") {
+			if !strings.Contains(strings.TrimSuffix(w, "."), ".") {
+				continue // no dot, or one ending an abbreviation
+			}
+			parts := strings.Split(w, ".")
+			if parts[len(parts)-1] != "" {
+				t.Fatalf("DisplayName(%q) = %q: a dot between letters", s, name)
+			}
+			for _, p := range parts[:len(parts)-1] {
+				if utf8.RuneCountInString(p) != 1 {
+					t.Fatalf("DisplayName(%q) = %q: a dot inside a word that is not initials", s, name)
+				}
 			}
 		}
 	})

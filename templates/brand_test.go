@@ -80,6 +80,8 @@ func TestLoadBrandsErrors(t *testing.T) {
 		{"logo with a quote", map[string]string{"acme/brand.json": `{"appName":"A","logoUrl":"https://x.example/a\"onerror=x"}`}, []string{"logoUrl", "quotes"}},
 		{"support URL", map[string]string{"acme/brand.json": `{"appName":"A","supportUrl":"ftp://x.example"}`}, []string{"supportUrl"}},
 		{"support email", map[string]string{"acme/brand.json": `{"appName":"A","supportEmail":"Help <help@x.example>"}`}, []string{"supportEmail"}},
+		{"support email with a header", map[string]string{"acme/brand.json": `{"appName":"A","supportEmail":"help?cc=victim@x.example"}`}, []string{"supportEmail"}},
+		{"support email with NBSP", map[string]string{"acme/brand.json": "{\"appName\":\"A\",\"supportEmail\":\"hi\u00a0x@x.example\"}"}, []string{"supportEmail"}},
 		{"colour", map[string]string{"acme/brand.json": `{"appName":"A","accentColor":"red"}`}, []string{"accentColor"}},
 		{"colour injection", map[string]string{"acme/brand.json": `{"appName":"A","accentColor":"#000;background:url(x)"}`}, []string{"accentColor"}},
 		{"unknown locale", map[string]string{"acme/brand.json": `{"appName":"A","locales":["de","xx"]}`}, []string{`locales[1]: "xx"`}},
@@ -106,7 +108,8 @@ func TestLoadBrandsErrors(t *testing.T) {
 // TestLintBrand: a brand's own files are linted over the shared tree, with its product name.
 func TestLintBrand(t *testing.T) {
 	dir := brandTree(map[string]string{
-		"acme/brand.json":           `{"appName":"Acme Cloud Platform Services","locales":["de","en"]}`,
+		"acme/brand.json":           `{"appName":"Acme Cloud Platform Services","locales":["de","en"],"supportEmail":"help@acme.example"}`,
+		"acme/de/footer.html":       "Automatisch versendet von {{.AppName}}.",
 		"acme/de/SignUp.sms.txt":    "{{.Code}} ist Ihr Bestätigungscode für {{.AppName}}. Bitte geben Sie ihn in der App ein, um fortzufahren – danke!\n",
 		"acme/en/SignUp.email.html": "<p>Hi {{.Name}}</p>{{template \"code\" .}}\u00a0\n",
 	})
@@ -120,7 +123,7 @@ func TestLintBrand(t *testing.T) {
 		got = append(got, f.String())
 	}
 	all := strings.Join(got, "\n")
-	for _, want := range []string{"de/SignUp.sms.txt: warning: [sms-segments]", "en/SignUp.email.html:1:", "[unproven-name]", "[character]"} {
+	for _, want := range []string{"de/SignUp.sms.txt: warning: [sms-segments]", "en/SignUp.email.html:1:", "[unproven-name]", "[character]", "de/footer.html: warning: [support-line]"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no finding %q in:\n%s", want, all)
 		}

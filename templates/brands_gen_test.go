@@ -23,13 +23,9 @@ func TestGeneratedBrandsAreCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var compiled []BrandTable
-	for _, b := range brands {
-		table, err := b.Catalog.Table()
-		if err != nil {
-			t.Fatal(err)
-		}
-		compiled = append(compiled, BrandTable{Brand: b, Table: table})
+	compiled, err := CompileBrands(brands)
+	if err != nil {
+		t.Fatal(err)
 	}
 	want, err := GenerateBrandsGo(compiled)
 	if err != nil {

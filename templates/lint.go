@@ -89,6 +89,7 @@ const (
 	LintNotCompilable  = "not-compilable"
 	LintSMSSegments    = "sms-segments"
 	LintLocaleFile     = "locale-file"
+	LintSupportLine    = "support-line"
 	LintGreetingCase   = "greeting-case"
 	LintRTLStart       = "rtl-start"
 	LintBidiIsolate    = "bdi"
@@ -275,6 +276,7 @@ func Lint(fsys fs.FS, opts ...LintOption) Report {
 		}
 	}
 	for _, loc := range c.Locales() {
+		lintSupportLine(c, loc, add)
 		if _, err := c.LocaleConfig(loc); err != nil {
 			add(Error, path.Join(loc, LocaleFile), 0, 0, LintLocaleFile, "%s", strings.TrimPrefix(err.Error(), "templates: "+path.Join(loc, LocaleFile)+": "))
 		}
@@ -549,3 +551,26 @@ func charHint(r rune) string {
 	}
 	return ""
 }
+
+// lintSupportLine warns when a brand sets a support link or address that a locale's footer never
+// shows: a brand's own footer.html without {{template "support" .}}.
+func lintSupportLine(c *Catalog, loc string, add addFunc) {
+	b := c.brand
+	if !b.HasSupport() {
+		return
+	}
+	m, err := c.Render(loc, "ForgotPassword", messages.Data{Code: "{####}", AppName: DefaultLintAppName})
+	if err != nil {
+		return // reported by the render checks
+	}
+	want := b.SupportEmail
+	if want == "" {
+		want = htmlEscapeAttr(b.SupportURL)
+	}
+	if !strings.Contains(m.Email, want) {
+		add(Warning, path.Join(loc, FooterFile), 0, 0, LintSupportLine,
+			"the brand sets a support link or address, but this footer never shows it: add {{if .Brand.HasSupport}}…{{template \"support\" .}}{{end}}")
+	}
+}
+
+func htmlEscapeAttr(s string) string { return strings.ReplaceAll(s, "&", "&amp;") }

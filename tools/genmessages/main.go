@@ -45,15 +45,13 @@ func run(brandsDir, stamp string) error {
 	if err != nil {
 		return err
 	}
-	var compiled []templates.BrandTable
+	compiled, err := templates.CompileBrands(brands)
+	if err != nil {
+		return err
+	}
 	sets := 0
-	for _, b := range brands {
-		t, err := b.Catalog.Table()
-		if err != nil {
-			return fmt.Errorf("brand %s: %w", b.Name, err)
-		}
-		compiled = append(compiled, templates.BrandTable{Brand: b, Table: t})
-		sets += len(t)
+	for _, bt := range compiled {
+		sets += len(bt.Table)
 	}
 	src, err = templates.GenerateBrandsGo(compiled)
 	if err != nil {
