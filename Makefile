@@ -119,10 +119,11 @@ bench: messages/sets_gen.go build/brands.stamp ## warm-path benchmarks, one per 
 
 FUZZTIME ?= 30s
 .PHONY: fuzz
-fuzz: ## fuzz the event path, the locale matcher and the sanitizer, FUZZTIME each (crashers land in testdata/fuzz)
+fuzz: ## fuzz the event path, the locale matcher, the sanitizer and the name filter, FUZZTIME each (crashers land in testdata/fuzz)
 	go test ./handler -run '^$$' -fuzz '^FuzzInvoke$$' -fuzztime $(FUZZTIME)
 	go test ./handler -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZTIME)
 	go test ./messages -run '^$$' -fuzz '^FuzzSanitize$$' -fuzztime $(FUZZTIME)
+	go test ./messages -run '^$$' -fuzz '^FuzzPersonName$$' -fuzztime $(FUZZTIME)
 
 .PHONY: coldstart
 coldstart: messages/sets_gen.go build/brands.stamp ## cold start vs a bare aws-lambda-go bootstrap (interleaved rounds) and arm64 sizes

@@ -91,7 +91,8 @@ func parse(p map[string]any) properties {
 
 // owns refuses an event that names another pool, function or stack than this copy was deployed
 // for. The stack never produces one: each pool has its own copy of the provider (stack.go), the
-// trigger function's ARN does not change (it has no physical name), nor does the stack's ID.
+// trigger function's ARN does not change (its name is fixed on the stack's own pool, generated once on an
+// existing one), nor does the stack's ID.
 func (h *Handler) owns(ev cfn.Event, p properties) error {
 	if p.poolID == h.Env.PoolID && p.functionArn == h.Env.FunctionArn && ev.StackID == h.Env.StackID {
 		return nil
