@@ -123,16 +123,7 @@ func (h *Handler) attach(ctx context.Context, ev cfn.Event) (string, map[string]
 		return id, nil, err
 	}
 	if ev.RequestType == cfn.RequestDelete {
-		x, err := poolattach.PlanDetach(ctx, h.Cognito, h.Env.PoolID, h.Env.FunctionArn)
-		if err == nil {
-			err = x.Apply(ctx, h.Cognito)
-		}
-		if err != nil {
-			log.Error("detach failed", "error", err.Error())
-			return id, nil, err
-		}
-		log.Info("detached", "restored", x.Restore, "changed", x.Plan != nil, "note", x.Note)
-		return id, nil, nil
+		return id, nil, h.detach(ctx, log)
 	}
 
 	a, err := poolattach.PlanAttach(ctx, h.Cognito, h.Env.PoolID, h.Env.FunctionArn, p.opt)
@@ -194,16 +185,21 @@ func (h *Handler) detachOnStackDelete(ctx context.Context, ev cfn.Event) (string
 		log.Error("refused", "error", err.Error())
 		return id, nil, err
 	}
+	return id, nil, h.detach(ctx, log)
+}
+
+// detach puts the pool's previous trigger back (or none), if it still points at our function.
+func (h *Handler) detach(ctx context.Context, log *slog.Logger) error {
 	x, err := poolattach.PlanDetach(ctx, h.Cognito, h.Env.PoolID, h.Env.FunctionArn)
 	if err == nil {
 		err = x.Apply(ctx, h.Cognito)
 	}
 	if err != nil {
 		log.Error("detach failed", "error", err.Error())
-		return id, nil, err
+		return err
 	}
 	log.Info("detached", "restored", x.Restore, "changed", x.Plan != nil, "note", x.Note)
-	return id, nil, nil
+	return nil
 }
 
 func (h *Handler) stackStatus(ctx context.Context, stackID string) (cftypes.StackStatus, error) {
