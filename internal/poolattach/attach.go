@@ -86,16 +86,7 @@ func PlanAttachTo(ctx context.Context, api API, d *Described, function string, o
 
 // Apply sends the planned update; it returns Err when the attachment is refused.
 func (a *Attachment) Apply(ctx context.Context, api API) error {
-	if a.Err != nil {
-		return a.Err
-	}
-	if a.Plan == nil {
-		return nil
-	}
-	if _, err := api.UpdateUserPool(ctx, a.Plan.Input); err != nil {
-		return explain(a.PoolID, a.Described, err)
-	}
-	return nil
+	return apply(ctx, api, a.PoolID, a.Described, a.Plan, a.Err)
 }
 
 // Detachment is what removing a function from a pool would do.
@@ -142,14 +133,19 @@ func PlanDetach(ctx context.Context, api API, poolID, function string) (*Detachm
 
 // Apply sends the planned update; it returns Err when the detachment is refused.
 func (x *Detachment) Apply(ctx context.Context, api API) error {
-	if x.Err != nil {
-		return x.Err
+	return apply(ctx, api, x.PoolID, x.Described, x.Plan, x.Err)
+}
+
+// apply sends a plan, unless it was refused (refused) or there is nothing to do (no plan).
+func apply(ctx context.Context, api API, poolID string, d *Described, p *Plan, refused error) error {
+	if refused != nil {
+		return refused
 	}
-	if x.Plan == nil {
+	if p == nil {
 		return nil
 	}
-	if _, err := api.UpdateUserPool(ctx, x.Plan.Input); err != nil {
-		return explain(x.PoolID, x.Described, err)
+	if _, err := api.UpdateUserPool(ctx, p.Input); err != nil {
+		return explain(poolID, d, err)
 	}
 	return nil
 }
