@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -199,14 +198,7 @@ func brandClientPairs(fixed map[string]string, created map[string]*string) *stri
 	if len(pairs) == 0 {
 		return nil
 	}
-	var b bytes.Buffer
-	for i, p := range pairs {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(p)
-	}
-	return jsii.String(b.String())
+	return jsii.String(strings.Join(pairs, ","))
 }
 
 // addBrandClients creates one app client per brand on a stack-created pool, named after the brand,

@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
-	"strings"
 
 	"cognito-custom-message/messages"
 	"cognito-custom-message/templates"
@@ -39,14 +37,8 @@ func checkSMS(fsys fs.FS, appName string, w io.Writer) error {
 func checkBrands(b BrandsConfig, w io.Writer) error {
 	errs := 0
 	for _, br := range b.Brands {
-		own := filepath.Join(b.Dir, br.Name)
-		r := templates.Lint(templates.Overlay(os.DirFS(own), templates.Files()), templates.ForBrand(br))
+		r := templates.LintBrand(br, filepath.Join(b.Dir, br.Name), templates.Files(), "templates")
 		for _, f := range r.Findings {
-			root := "templates"
-			if _, err := os.Stat(filepath.Join(own, strings.Fields(f.File)[0])); err == nil {
-				root = own
-			}
-			f.File = root + "/" + f.File
 			fmt.Fprintln(w, f)
 		}
 		errs += r.Errors()

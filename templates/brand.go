@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -341,4 +343,19 @@ func (o overlayFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
 	return out, nil
+}
+
+// LintBrand lints a brand's merged tree (its folder own over base) with its product name and
+// locales, and names each finding's file where it lives: under own when the brand has the file,
+// else under baseName (the shared tree).
+func LintBrand(b *Brand, own string, base fs.FS, baseName string) Report {
+	r := Lint(Overlay(os.DirFS(own), base), ForBrand(b))
+	for i, f := range r.Findings {
+		root := baseName
+		if _, err := os.Stat(filepath.Join(own, strings.Fields(f.File)[0])); err == nil {
+			root = own
+		}
+		r.Findings[i].File = strings.TrimSuffix(root, "/") + "/" + f.File
+	}
+	return r
 }

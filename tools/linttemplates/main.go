@@ -21,7 +21,11 @@ func main() {
 	appName := flag.String("app-name", templates.DefaultLintAppName, "the product name to measure the SMS with (APP_NAME, the stack's appName)")
 	brandsDir := flag.String("brands", "", "a folder of brands to lint too, each over the template tree (missing: none)")
 	flag.Parse()
-	errs := report(*dir, "", templates.Lint(os.DirFS(*dir), templates.WithAppName(*appName)), *appName)
+	r := templates.Lint(os.DirFS(*dir), templates.WithAppName(*appName))
+	for i, f := range r.Findings {
+		r.Findings[i].File = strings.TrimSuffix(*dir, "/") + "/" + f.File
+	}
+	errs := report(*dir, r, *appName)
 	if *brandsDir != "" {
 		n, err := lintBrands(*dir, *brandsDir)
 		if err != nil {
@@ -49,23 +53,14 @@ func lintBrands(dir, brandsDir string) (int, error) {
 	for _, b := range brands {
 		own := filepath.Join(brandsDir, b.Name)
 		fmt.Printf("\n== brand %s (%s), locales %s\n", b.Name, b.Config.AppName, strings.Join(b.Catalog.Locales(), ", "))
-		r := templates.Lint(templates.Overlay(os.DirFS(own), base), templates.ForBrand(b))
-		errs += report(dir, own, r, b.Config.AppName)
+		errs += report(own, templates.LintBrand(b, own, base, dir), b.Config.AppName)
 	}
 	return errs, nil
 }
 
-// report prints findings, naming the file where it lives (the brand's folder or the shared tree),
-// and the SMS costs; it returns the number of errors.
-func report(dir, brandDir string, r templates.Report, appName string) int {
+// report prints the findings of the tree in where and the SMS costs; it returns the number of errors.
+func report(where string, r templates.Report, appName string) int {
 	for _, f := range r.Findings {
-		root := dir
-		if brandDir != "" {
-			if _, err := os.Stat(filepath.Join(brandDir, strings.Fields(f.File)[0])); err == nil {
-				root = brandDir
-			}
-		}
-		f.File = strings.TrimSuffix(root, "/") + "/" + f.File
 		fmt.Println(f)
 	}
 	if len(r.Findings) > 0 {
@@ -85,10 +80,6 @@ func report(dir, brandDir string, r templates.Report, appName string) int {
 		fmt.Printf("  %-8s %-20s %5d  %-6s %d%s\n", c.Locale, c.Source, c.Chars, c.Encoding, c.Segments, mark)
 	}
 	errs := r.Errors()
-	where := dir
-	if brandDir != "" {
-		where = brandDir
-	}
 	fmt.Printf("\n%d errors, %d warnings in %s\n", errs, len(r.Findings)-errs, where)
 	return errs
 }
