@@ -119,7 +119,7 @@ func (e *env) expectMessage(inv e2e.Invocation, source, locale string, data mess
 		e.t.Fatalf("reply has null messages: %s", inv.Reply)
 	}
 	data.Code, data.AppName = "{####}", appName
-	if !messages.ProvenRecipient(source) {
+	if !messages.NameChannels(source, ev.Request.UserAttributes).Email {
 		data.Name = "" // never a name where the recipient is not proven (sign-up spam)
 	}
 	ph := messages.Placeholders{Code: "{####}"}

@@ -164,11 +164,9 @@ func (h *Handler) Handle(ctx context.Context, ev *Event) Outcome {
 		Link:     ph.Link,
 	}
 	// Attributes are whatever the user typed. Until the recipient is proven to own the address or
-	// number, none of them goes into the message (sign-up spam); after, only a name that reads as one.
-	var attrs map[string]any
-	if messages.ProvenRecipient(source) {
-		attrs = req.UserAttributes
-	}
+	// number, none of them goes into the message (sign-up spam); after, only a name that reads as one,
+	// and only in the channel the event proves (messages.NameChannels).
+	channels := messages.NameChannels(source, req.UserAttributes)
 
 	// The chosen locale in the chosen brand, then the brand's default locale, then the default
 	// brand's choice and its default: the first that renders within Cognito's rules is sent. The
@@ -188,7 +186,7 @@ func (h *Handler) Handle(ctx context.Context, ev *Event) Outcome {
 			continue // already tried
 		}
 		data.AppName = a.b.appName
-		msg, err := h.render(a.b, a.locale, source, data, ph, attrs)
+		msg, err := h.render(a.b, a.locale, source, data, ph, req.UserAttributes, channels)
 		if err == nil {
 			o.Rendered, o.Fallback, o.Reason = a.locale, a.fallback, strings.Join(reasons, "; ")
 			o.RenderTime = time.Since(start)
@@ -216,13 +214,27 @@ func (o Outcome) fallBack(reason string) Outcome {
 	return o
 }
 
-// render renders one locale's message set, greeting by name when attrs (nil where no attribute may
-// appear) hold one that the locale's name attributes and messages.DisplayName accept.
-func (h *Handler) render(b *brand, locale, source string, d messages.Data, ph messages.Placeholders, attrs map[string]any) (messages.Message, error) {
-	if attrs != nil {
-		d.Name = displayName(b.catalog.NameAttributes(locale), attrs)
+// render renders one locale's message set. The channels that may carry a name (ch) greet by the
+// first of attrs that the locale's name attributes and messages.DisplayName accept; the others get
+// the neutral message. A name for one channel only costs a second render, for the other channel.
+func (h *Handler) render(b *brand, locale, source string, d messages.Data, ph messages.Placeholders, attrs map[string]any, ch messages.Channels) (messages.Message, error) {
+	var name string
+	if ch.Any() {
+		name = displayName(b.catalog.NameAttributes(locale), attrs)
+	}
+	if ch.Email {
+		d.Name = name
 	}
 	msg, err := b.catalog.Render(locale, source, d)
+	if err == nil && name != "" && ch.Email != ch.SMS {
+		d.Name = ""
+		if ch.SMS {
+			d.Name = name
+		}
+		var other messages.Message
+		other, err = b.catalog.Render(locale, source, d)
+		msg.SMS = other.SMS
+	}
 	if err == nil {
 		err = messages.Check(msg, ph)
 	}

@@ -467,7 +467,7 @@ func TestRendersAreIndependent(t *testing.T) {
 	// The same handler serves many events; one event's name must never reach the next. A password
 	// reset goes to a proven address, so its message is the one that greets by name.
 	h := testHandler(t)
-	a := checkCustomized(t, h.Handle(context.Background(), event("ForgotPassword", map[string]any{"given_name": "Alice"}, nil)), "ForgotPassword")
+	a := checkCustomized(t, h.Handle(context.Background(), event("ForgotPassword", map[string]any{"given_name": "Alice", "email_verified": "true"}, nil)), "ForgotPassword")
 	b := checkCustomized(t, h.Handle(context.Background(), event("ForgotPassword", nil, nil)), "ForgotPassword")
 	if !strings.Contains(a.Email, "Alice") || strings.Contains(b.Email, "Alice") {
 		t.Error("display name leaked between invocations")

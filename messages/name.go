@@ -6,27 +6,6 @@ import (
 	"unicode/utf8"
 )
 
-// Who may be greeted by name.
-//
-// Anyone can make an open pool mail any address: sign up with a stranger's address and a "name"
-// that is an advertisement or a phishing line, and the pool's own sender delivers it. Until the
-// recipient's address or number is verified, whoever typed the attributes may not own it, so those
-// messages carry no attribute at all. Where the recipient is the account's proven owner (or the text
-// was written by an administrator) the name may appear, but only if it reads as a person's name.
-
-// ProvenRecipient reports whether source's message goes to an address or number already proven to
-// belong to the account, or was set up by an administrator: ForgotPassword (recovery goes to a
-// verified address), Authentication (an MFA code at sign-in) and AdminCreateUser (an invitation an
-// administrator created). SignUp, ResendCode, UpdateUserAttribute and VerifyUserAttribute go to an
-// address or number nobody has proven yet.
-func ProvenRecipient(source string) bool {
-	switch source {
-	case "ForgotPassword", "Authentication", "AdminCreateUser":
-		return true
-	}
-	return false
-}
-
 // DefaultNameAttributes are the user attributes a display name is taken from, in order, unless a
 // locale declares its own (templates/<locale>/locale.json).
 var DefaultNameAttributes = []string{"given_name", "name"}

@@ -102,22 +102,6 @@ func TestDisplayName(t *testing.T) {
 	}
 }
 
-func TestProvenRecipient(t *testing.T) {
-	want := map[string]bool{
-		"SignUp": false, "ResendCode": false, "UpdateUserAttribute": false, "VerifyUserAttribute": false,
-		"ForgotPassword": true, "Authentication": true, "AdminCreateUser": true,
-	}
-	for _, s := range Sources {
-		w, ok := want[s]
-		if !ok {
-			t.Fatalf("source %s: decide whether its recipient is proven, and add it here", s)
-		}
-		if got := ProvenRecipient(s); got != w {
-			t.Errorf("ProvenRecipient(%s) = %v; want %v", s, got, w)
-		}
-	}
-}
-
 func FuzzPersonName(f *testing.F) {
 	for _, n := range append(append([]string{}, realNames...), notNames...) {
 		f.Add(n)

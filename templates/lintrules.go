@@ -23,11 +23,11 @@ import (
 
 type addFunc = func(sev Severity, file string, line, col int, rule, format string, args ...any)
 
-// lintUnprovenName: a source whose recipient has not proven the address (messages.ProvenRecipient)
+// lintUnprovenName: a source whose recipient has not proven the address (messages.MayGreet)
 // must not use the display name anywhere — not even behind {{if .Name}}, since a name test is one
 // handler change away from printing an attacker's text to a stranger.
 func lintUnprovenName(c *Catalog, loc, src string, add addFunc) {
-	if messages.ProvenRecipient(src) {
+	if messages.MayGreet(src) {
 		return
 	}
 	s, err := c.load(loc, src)

@@ -143,7 +143,7 @@ func render(c *templates.Catalog, bk *book) error {
 		}
 		for _, loc := range c.Locales() {
 			d := messages.Data{Code: "{####}", AppName: bk.AppName}
-			if messages.ProvenRecipient(src) {
+			if messages.MayGreet(src) {
 				d.Name = names[loc] // the handler greets by name only there
 			}
 			if src == "AdminCreateUser" {
