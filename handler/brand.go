@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -36,7 +35,7 @@ const (
 )
 
 // DefaultBrandName is how the log names the default brand (templates/ and APP_NAME).
-const DefaultBrandName = "default"
+const DefaultBrandName = messages.DefaultBrandName
 
 // brand is a Brand ready to answer: the default brand is built in New; the others on their first
 // invocation, so that a cold start pays only for the brand it serves.
@@ -70,20 +69,26 @@ func (b *brand) init(h *Handler) {
 // BrandClients parses the deploy-time mapping of app client IDs to brand names (BRAND_CLIENTS), for
 // clients that exist only once the pool does: "clientId=brand,clientId=brand". A plain list rather
 // than JSON because CloudFormation builds it by joining client IDs it only knows at deploy time.
-func BrandClients(s string) (map[string]string, error) {
+// A malformed pair (empty, no "=", an empty side, a client ID given twice) is skipped and reported by
+// its position in skipped; the others still map: one typo must not send every brand's mail unbranded.
+func BrandClients(s string) (m map[string]string, skipped []int) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, nil
 	}
-	m := map[string]string{}
+	m = map[string]string{}
+	i := 0
 	for pair := range strings.SplitSeq(s, ",") {
+		i++
 		id, name, ok := strings.Cut(strings.TrimSpace(pair), "=")
-		if !ok || id == "" || name == "" {
-			return nil, fmt.Errorf("BRAND_CLIENTS: %q is not clientId=brand", pair)
+		id, name = strings.TrimSpace(id), strings.TrimSpace(name)
+		if _, dup := m[id]; !ok || id == "" || name == "" || dup {
+			skipped = append(skipped, i)
+			continue
 		}
 		m[id] = name
 	}
-	return m, nil
+	return m, skipped
 }
 
 // WithBrands adds brands besides the default one.
@@ -93,6 +98,12 @@ func WithBrands(bs ...Brand) Option { return func(o *options) { o.brands = appen
 // naming no brand is logged at start and ignored.
 func WithBrandClients(m map[string]string) Option { return func(o *options) { o.brandClients = m } }
 
+// WithBrandClientsSetting is WithBrandClients for the BRAND_CLIENTS setting as the deployment writes
+// it (BrandClients); malformed pairs are skipped and logged once, by position, when New runs.
+func WithBrandClientsSetting(s string) Option {
+	return func(o *options) { o.brandClients, o.skippedPairs = BrandClients(s) }
+}
+
 // WithBrandFromMetadata lets clientMetadata.brand choose among the brands when the client ID does
 // not. Metadata is whatever the caller sends: it can pick one of the operator's brands, nothing else.
 func WithBrandFromMetadata(on bool) Option { return func(o *options) { o.brandFromMetadata = on } }
@@ -100,6 +111,12 @@ func WithBrandFromMetadata(on bool) Option { return func(o *options) { o.brandFr
 // initBrands indexes the brands by name and by client ID. Maps, built once at start from a handful
 // of entries, make each invocation's lookup O(1).
 func (h *Handler) initBrands(o *options) {
+	if len(o.skippedPairs) > 0 {
+		// A bad pair must not break sign-in, nor the other pairs: its client gets the default brand.
+		// Positions only: the log carries no value from the setting.
+		h.log.Error("BRAND_CLIENTS: malformed pairs skipped (want clientId=brand); their clients get the default brand",
+			"skipped_pairs", o.skippedPairs, "mapped_clients", len(o.brandClients))
+	}
 	if len(o.brands) == 0 {
 		return
 	}

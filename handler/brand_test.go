@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -256,23 +258,44 @@ func TestBrandLog(t *testing.T) {
 	}
 }
 
+// TestBrandClientsSetting: each malformed pair is skipped by position; the rest still map.
 func TestBrandClientsSetting(t *testing.T) {
 	for _, c := range []struct {
-		in   string
-		want int
-		err  bool
+		in      string
+		want    map[string]string
+		skipped []int
 	}{
-		{"", 0, false},
-		{"abc=acme,def=northwind", 2, false},
-		{" abc=acme , def=northwind ", 2, false},
-		{"abc=acme,", 0, true},
-		{"abc", 0, true},
-		{"=acme", 0, true},
-		{`{"abc":"acme"}`, 0, true},
+		{"", nil, nil},
+		{"abc=acme,def=northwind", map[string]string{"abc": "acme", "def": "northwind"}, nil},
+		{" abc=acme , def=northwind ", map[string]string{"abc": "acme", "def": "northwind"}, nil},
+		{"abc=acme,", map[string]string{"abc": "acme"}, []int{2}}, // the trailing comma of the review
+		{"abc=acme,,def=northwind", map[string]string{"abc": "acme", "def": "northwind"}, []int{2}},
+		{"abc", map[string]string{}, []int{1}},
+		{"=acme,abc=", map[string]string{}, []int{1, 2}},
+		{"abc=acme,abc=northwind", map[string]string{"abc": "acme"}, []int{2}},
+		{`{"abc":"acme"}`, map[string]string{}, []int{1}},
 	} {
-		m, err := BrandClients(c.in)
-		if (err != nil) != c.err || len(m) != c.want {
-			t.Errorf("BrandClients(%q) = %v, %v", c.in, m, err)
+		m, skipped := BrandClients(c.in)
+		if !maps.Equal(m, c.want) || !slices.Equal(skipped, c.skipped) {
+			t.Errorf("BrandClients(%q) = %v, skipped %v; want %v, skipped %v", c.in, m, skipped, c.want, c.skipped)
 		}
+	}
+}
+
+// TestBrandClientsTrailingComma: the mapping CloudFormation builds with one stray comma still
+// brands every listed client.
+func TestBrandClientsTrailingComma(t *testing.T) {
+	var logs bytes.Buffer
+	h := testHandler(t, WithBrands(exampleBrands(t)...), WithBrandClientsSetting(mappedClient+"=northwind,"),
+		WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+	o := h.Handle(context.Background(), brandEvent("SignUp", mappedClient, nil))
+	if o.Brand != "northwind" || o.BrandSource != BrandFromClient {
+		t.Errorf("brand %q from %q; want northwind from the client ID", o.Brand, o.BrandSource)
+	}
+	if n := strings.Count(logs.String(), "\n"); n != 1 || !strings.Contains(logs.String(), `"skipped_pairs":[2]`) {
+		t.Errorf("want one line naming pair 2; got %d lines:\n%s", n, logs.String())
+	}
+	if strings.Contains(logs.String(), mappedClient) {
+		t.Error("the log carries the setting's values")
 	}
 }

@@ -60,6 +60,7 @@ type options struct {
 	logger            *slog.Logger
 	brands            []Brand
 	brandClients      map[string]string
+	skippedPairs      []int // of BRAND_CLIENTS
 	brandFromMetadata bool
 }
 

@@ -14,17 +14,12 @@ import (
 
 func main() {
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	clients, err := BrandClients(os.Getenv("BRAND_CLIENTS"))
-	if err != nil {
-		// A bad mapping must not break sign-in: those clients get the default brand.
-		logger.Error("BRAND_CLIENTS ignored", "error", err.Error())
-	}
 	h := New(messages.Compiled(),
 		WithDefaultLocale(os.Getenv("DEFAULT_LOCALE")),
 		WithAppName(os.Getenv("APP_NAME")),
 		WithLogger(logger),
 		WithBrands(BrandsOf(messages.Brands())...),
-		WithBrandClients(clients),
+		WithBrandClientsSetting(os.Getenv("BRAND_CLIENTS")),
 		WithBrandFromMetadata(os.Getenv("ALLOW_BRAND_FROM_METADATA") == "true"),
 	)
 	lambda.Start(h)

@@ -171,6 +171,10 @@ type Brand struct {
 	Table         Table
 }
 
+// DefaultBrandName names the default brand (templates/ and APP_NAME) in the log; no brand folder may
+// take it, or its mail would be logged as the default's and its clients could never reach it.
+const DefaultBrandName = "default"
+
 // Brands are the brands compiled in (brands_gen.go, built with -tags brands from BRANDS_DIR), sorted
 // by name; none otherwise.
 func Brands() []Brand { return generatedBrands }

@@ -183,6 +183,9 @@ func loadBrand(name string, dir, base fs.FS, shipped []string) (*Brand, []string
 	if !ValidBrandName(name) {
 		errs = append(errs, fmt.Sprintf("%s: folder name %q: lower-case letters, digits and '-', at most 32 (it names the brand)", name, name))
 	}
+	if name == messages.DefaultBrandName {
+		errs = append(errs, fmt.Sprintf("%s: folder name %q is reserved for the unbranded messages (templates/ and APP_NAME): rename the folder; to change the unbranded messages, edit templates/", name, name))
+	}
 	raw, err := fs.ReadFile(dir, BrandFile)
 	if err != nil {
 		return nil, append(errs, fmt.Sprintf("%s: missing: every brand folder needs a %s with at least an appName", file, BrandFile))

@@ -86,6 +86,7 @@ func TestLoadBrandsErrors(t *testing.T) {
 		{"colour injection", map[string]string{"acme/brand.json": `{"appName":"A","accentColor":"#000;background:url(x)"}`}, []string{"accentColor"}},
 		{"unknown locale", map[string]string{"acme/brand.json": `{"appName":"A","locales":["de","xx"]}`}, []string{`locales[1]: "xx"`}},
 		{"default not sent", map[string]string{"acme/brand.json": `{"appName":"A","locales":["de"],"defaultLocale":"fr"}`}, []string{"defaultLocale"}},
+		{"reserved folder name", map[string]string{"default/brand.json": `{"appName":"A"}`}, []string{`folder name "default" is reserved`}},
 		{"bad folder name", map[string]string{"Acme Inc/brand.json": `{"appName":"A"}`}, []string{`folder name "Acme Inc"`}},
 		{"client claimed twice", map[string]string{"a/brand.json": `{"appName":"A","clientIds":["c1"]}`, "b/brand.json": `{"appName":"B","clientIds":["c1"]}`}, []string{`"c1" is also claimed`}},
 		{"bad client ID", map[string]string{"a/brand.json": `{"appName":"A","clientIds":["c 1"]}`}, []string{`clientIds[0]`}},
