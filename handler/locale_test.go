@@ -7,6 +7,18 @@ import (
 	"cognito-custom-message/messages"
 )
 
+// acceptLanguage is a valid Accept-Language list of exactly n bytes (n ≥ 40) that prefers German:
+// entries of other languages, the optional whitespace after a comma padding it to length.
+func acceptLanguage(n int) string {
+	s := "de-DE,de;q=0.9"
+	for len(s)+len(",en;q=0.5")+len(",fr;q=0.1") <= n {
+		s += ",en;q=0.5"
+	}
+	s += ","
+	tail := "fr;q=0.1"
+	return s + strings.Repeat(" ", n-len(s)-len(tail)) + tail
+}
+
 func TestLocalesMatch(t *testing.T) {
 	l := NewLocales(messages.Compiled().Locales(), "en")
 	cases := []struct {
@@ -50,6 +62,10 @@ func TestLocalesMatch(t *testing.T) {
 		{strings.Repeat("de-", 50) + "de", "", "invalid"},
 		{"de," + strings.Repeat("x", 200), "", "invalid"},
 		{";;;,,,", "", "invalid"},
+		// A real Accept-Language list: matched up to the bound, refused past it (the parser's work
+		// grows with the list, and no caller needs more).
+		{acceptLanguage(maxLocaleLen), "de", "de-DE"},
+		{acceptLanguage(maxLocaleLen + 1), "", "invalid"},
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
@@ -88,5 +104,13 @@ func TestLocalesResolveOrder(t *testing.T) {
 				t.Errorf("got %+v; want %+v", got, c.want)
 			}
 		})
+	}
+}
+
+func TestAcceptLanguageHelper(t *testing.T) {
+	for _, n := range []int{maxLocaleLen, maxLocaleLen + 1} {
+		if s := acceptLanguage(n); len(s) != n {
+			t.Errorf("acceptLanguage(%d) has %d bytes", n, len(s))
+		}
 	}
 }
