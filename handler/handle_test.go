@@ -115,7 +115,7 @@ func TestHandleUsesLocaleAttributeThenDefault(t *testing.T) {
 		{"attribute", map[string]any{"locale": "ja-JP"}, nil, "ja", FromAttribute},
 		{"metadata beats attribute", map[string]any{"locale": "ja-JP"}, map[string]string{"locale": "it"}, "it", FromMetadata},
 		{"junk metadata, attribute", map[string]any{"locale": "ar"}, map[string]string{"locale": "../../x"}, "ar", FromAttribute},
-		{"default", map[string]any{"locale": "nl"}, map[string]string{"locale": "sv"}, "fr", FromDefault},
+		{"default", map[string]any{"locale": unshippable}, map[string]string{"locale": "qtz"}, "fr", FromDefault},
 		{"boolean attribute", map[string]any{"locale": true}, nil, "fr", FromDefault},
 	}
 	for _, c := range cases {

@@ -7,6 +7,12 @@ import (
 	"cognito-custom-message/messages"
 )
 
+// unshippable is a valid language tag no release will ever ship: "qaa" opens ISO 639-2's range
+// reserved for local use (qaa–qtz), so no catalog of real languages has it. Tests use it, and
+// Klingon ("qtz"), as the example of an unsupported locale, so that adding any real locale is adding
+// files — no test needs to change.
+const unshippable = "qaa"
+
 // acceptLanguage is a valid Accept-Language list of exactly n bytes (n ≥ 40) that prefers German:
 // entries of other languages, the optional whitespace after a comma padding it to length.
 func acceptLanguage(n int) string {
@@ -44,7 +50,8 @@ func TestLocalesMatch(t *testing.T) {
 		{"ar-EG", "ar", "ar-EG"},
 		{"it-CH", "it", "it-CH"},
 		{"  de  ", "de", "de"},
-		{"nl", "", "unsupported"},
+		{unshippable, "", "unsupported"},
+		{"qtz", "", "unsupported"},
 		{"bob", "", "unsupported"}, // an ISO 639-3 code, and a name: never logged
 		{"kim,de", "de", "de"},     // the tag that matched, not the first
 		{"kim,zh-TW", "", "zh-TW"},
@@ -90,9 +97,9 @@ func TestLocalesResolveOrder(t *testing.T) {
 	}{
 		{"metadata wins", map[string]string{"locale": "de"}, "ja", Resolution{"de", FromMetadata, "de"}},
 		{"attribute when no metadata", nil, "ja", Resolution{"ja", FromAttribute, "ja"}},
-		{"attribute when metadata unknown", map[string]string{"locale": "nl"}, "it", Resolution{"it", FromAttribute, "it"}},
+		{"attribute when metadata unknown", map[string]string{"locale": unshippable}, "it", Resolution{"it", FromAttribute, "it"}},
 		{"attribute when metadata junk", map[string]string{"locale": "../../x"}, "fr-FR", Resolution{"fr", FromAttribute, "fr-FR"}},
-		{"default when both unknown", map[string]string{"locale": "nl"}, "sv", Resolution{"es", FromDefault, "unsupported"}},
+		{"default when both unknown", map[string]string{"locale": unshippable}, "qtz", Resolution{"es", FromDefault, "unsupported"}},
 		{"default when nothing", nil, "", Resolution{"es", FromDefault, ""}},
 		{"free text is not logged", map[string]string{"locale": "bob"}, "", Resolution{"es", FromDefault, "unsupported"}},
 		{"junk metadata, no attribute", map[string]string{"locale": "call +1 555"}, "", Resolution{"es", FromDefault, "invalid"}},

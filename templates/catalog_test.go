@@ -5,18 +5,41 @@ import (
 	"errors"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"testing/fstest"
 )
 
-var shipped = []string{"ar", "de", "en", "es", "fr", "it", "ja", "pt-BR", "zh-Hans"}
+// minimumShipped are the locales every release has shipped since the first: deleting one by mistake
+// fails TestEmbeddedLocales. A new locale is only files and needs no change here.
+var minimumShipped = []string{"ar", "de", "en", "es", "fr", "it", "ja", "pt-BR", "zh-Hans"}
+
+// shipped are the locales of the template tree: every folder beside layout.html.
+var shipped = func() []string {
+	entries, err := fs.ReadDir(Files(), ".")
+	if err != nil {
+		panic(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}()
 
 func TestEmbeddedLocales(t *testing.T) {
 	got := Embedded().Locales()
 	if strings.Join(got, ",") != strings.Join(shipped, ",") {
-		t.Fatalf("Locales() = %v; want %v", got, shipped)
+		t.Fatalf("Locales() = %v; want the tree's folders %v", got, shipped)
+	}
+	for _, loc := range minimumShipped {
+		if !slices.Contains(got, loc) {
+			t.Errorf("locale %s is gone: it has shipped since the first release", loc)
+		}
 	}
 }
 

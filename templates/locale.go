@@ -15,15 +15,23 @@ import (
 
 // LocaleConfig is what a locale folder declares about itself in its optional locale.json:
 //
-//	{"nameAttributes": ["name", "family_name"]}
+//	{"nameAttributes": ["name", "family_name"], "sampleName": "山田 太郎"}
 //
 // NameAttributes are the user attributes the display name is taken from, in order of preference
 // (the first that reads as a person's name wins; messages.DisplayName). Japanese addresses people
 // by full name or family name plus 様, where a given name alone reads oddly. Without the file, or
 // without the key, messages.DefaultNameAttributes apply.
+//
+// SampleName is a name a reader of the locale expects to see in a greeting ("Lena", "山田 太郎"):
+// `make preview` greets by it, so that a new locale's gallery reads like real mail without a code
+// change. It must pass the name filter (messages.DisplayName); default "Sam".
 type LocaleConfig struct {
 	NameAttributes []string `json:"nameAttributes"`
+	SampleName     string   `json:"sampleName"`
 }
+
+// DefaultSampleName is the preview's name for a locale whose locale.json names none.
+const DefaultSampleName = "Sam"
 
 // nameAttributes are the attributes a name may be taken from: Cognito's standard name attributes
 // and custom ones ("custom:…", as Cognito prefixes them in the event).
@@ -53,7 +61,7 @@ func readLocaleConfig(fsys fs.FS, locale string) (LocaleConfig, error) {
 	file := path.Join(locale, LocaleFile)
 	b, err := fs.ReadFile(fsys, file)
 	if errors.Is(err, fs.ErrNotExist) {
-		return LocaleConfig{NameAttributes: messages.DefaultNameAttributes}, nil
+		return LocaleConfig{NameAttributes: messages.DefaultNameAttributes, SampleName: DefaultSampleName}, nil
 	}
 	if err != nil {
 		return LocaleConfig{}, fmt.Errorf("templates: %w", err)
@@ -62,13 +70,19 @@ func readLocaleConfig(fsys fs.FS, locale string) (LocaleConfig, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&cfg); err != nil {
-		return LocaleConfig{}, fmt.Errorf("templates: %s: %v (known keys: nameAttributes)", file, err)
+		return LocaleConfig{}, fmt.Errorf("templates: %s: %v (known keys: nameAttributes, sampleName)", file, err)
 	}
 	if dec.More() {
 		return LocaleConfig{}, fmt.Errorf("templates: %s: more than one JSON value", file)
 	}
 	if cfg.NameAttributes == nil {
 		cfg.NameAttributes = messages.DefaultNameAttributes
+	}
+	switch {
+	case cfg.SampleName == "":
+		cfg.SampleName = DefaultSampleName
+	case messages.DisplayName(cfg.SampleName) != cfg.SampleName:
+		return LocaleConfig{}, fmt.Errorf("templates: %s: sampleName %q: not a name the handler would greet by (at most four words of letters)", file, cfg.SampleName)
 	}
 	if len(cfg.NameAttributes) == 0 || len(cfg.NameAttributes) > 4 {
 		return LocaleConfig{}, fmt.Errorf("templates: %s: nameAttributes: 1 to 4 attributes", file)

@@ -21,12 +21,6 @@ import (
 	"cognito-custom-message/templates"
 )
 
-// Sample people, one per locale, so each preview reads as a real message would.
-var names = map[string]string{
-	"ar": "ليلى", "de": "Lena", "en": "Sam", "es": "Lucía", "fr": "Camille", "it": "Giulia",
-	"ja": "山田 太郎", "pt-BR": "João", "zh-Hans": "王芳",
-}
-
 const (
 	code     = "493817"
 	username = "lena.schmidt"
@@ -144,7 +138,11 @@ func render(c *templates.Catalog, bk *book) error {
 		for _, loc := range c.Locales() {
 			d := messages.Data{Code: "{####}", AppName: bk.AppName}
 			if messages.MayGreet(src) {
-				d.Name = names[loc] // the handler greets by name only there
+				cfg, err := c.LocaleConfig(loc)
+				if err != nil {
+					return err
+				}
+				d.Name = cfg.SampleName // the handler greets by name only there
 			}
 			if src == "AdminCreateUser" {
 				d.Username = "{username}"
