@@ -62,7 +62,7 @@ func (b *brand) init(h *Handler) {
 				def = loc
 			}
 		}
-		b.def, b.locales = def, NewLocales(shipped, def)
+		b.def, b.locales = def, NewLocales(shipped, def).WithAliases(b.catalog.Aliases())
 	})
 }
 

@@ -37,6 +37,8 @@ type Catalog interface {
 	Locales() []string
 	// NameAttributes lists the user attributes a locale takes the display name from, in order.
 	NameAttributes(locale string) []string
+	// Aliases maps codes clients send for a locale that are not its tag ("kr") to the locale.
+	Aliases() map[string]string
 	Render(locale, source string, d messages.Data) (messages.Message, error)
 }
 
@@ -95,7 +97,8 @@ func New(catalog Catalog, opts ...Option) *Handler {
 	// This runs at every cold start: list the locales once, and build a second matcher only when
 	// the default is not the fallback the first was built around.
 	shipped := catalog.Locales()
-	locales := NewLocales(shipped, FallbackLocale)
+	aliases := catalog.Aliases()
+	locales := NewLocales(shipped, FallbackLocale).WithAliases(aliases)
 	def, _, ok := locales.Match(o.defaultLocale)
 	if !ok {
 		// A bad setting must not break every sign-in: say so once, loudly, and carry on in English.
@@ -105,7 +108,7 @@ func New(catalog Catalog, opts ...Option) *Handler {
 	}
 	h.def = def
 	if def != FallbackLocale {
-		locales = NewLocales(shipped, def)
+		locales = NewLocales(shipped, def).WithAliases(aliases)
 	}
 	h.def0 = &brand{name: DefaultBrandName, catalog: catalog, appName: appName, defWant: def, locales: locales, def: def}
 	h.def0.once.Do(func() {}) // built above

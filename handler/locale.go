@@ -26,6 +26,15 @@ type Locales struct {
 	supported []string // catalog folder names; index-aligned with the matcher's tags
 	matcher   language.Matcher
 	def       string
+	aliases   map[string]string // codes clients send that are not BCP 47 for the locale ("kr")
+}
+
+// WithAliases makes Match accept each alias (exactly, in any case) for its locale: codes such as
+// Amplify UI's "kr" and "ua", which x/text reads as Kanuri and as nothing. The catalog declares them
+// (templates' locale.json) and refuses one that means a shipped locale to the matcher.
+func (l *Locales) WithAliases(aliases map[string]string) *Locales {
+	l.aliases = aliases
+	return l
 }
 
 // NewLocales builds a resolver over the shipped locales with def as the last resort.
@@ -65,6 +74,9 @@ func (l *Locales) Match(value string) (locale, requested string, ok bool) {
 	}
 	if len(value) > maxLocaleLen {
 		return "", RequestedInvalid, false
+	}
+	if loc, ok := l.aliases[strings.ToLower(value)]; ok {
+		return loc, strings.ToLower(value), true // a key of the catalog's own table: safe to log
 	}
 	value = strings.ReplaceAll(value, "_", "-")
 	var tags []language.Tag

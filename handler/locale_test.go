@@ -121,3 +121,27 @@ func TestAcceptLanguageHelper(t *testing.T) {
 		}
 	}
 }
+
+// TestLocaleAliases: codes that clients send for a locale but that are not its BCP 47 tag (Amplify
+// UI's "kr" and "ua") reach it exactly, in any case; nothing else changes.
+func TestLocaleAliases(t *testing.T) {
+	l := NewLocales([]string{"de", "en", "ko", "uk"}, "en").WithAliases(map[string]string{"kr": "ko", "ua": "uk"})
+	for _, c := range []struct{ in, want, req string }{
+		{"kr", "ko", "kr"},
+		{"KR", "ko", "kr"},
+		{" ua ", "uk", "ua"},
+		{"ko-KR", "ko", "ko-KR"},
+		{"uk", "uk", "uk"},
+		{"kr-KR", "", "unsupported"}, // Kanuri in Korea: an alias is a whole code, not a language subtag
+		{"ua-UA", "", "invalid"},
+		{"de", "de", "de"},
+	} {
+		got, req, ok := l.Match(c.in)
+		if got != c.want || ok != (c.want != "") || req != c.req {
+			t.Errorf("Match(%q) = %q, %q, %v; want %q, %q", c.in, got, req, ok, c.want, c.req)
+		}
+	}
+	if got, _, _ := NewLocales([]string{"en", "ko"}, "en").Match("kr"); got != "" {
+		t.Errorf("without aliases, kr (Kanuri) matched %q", got)
+	}
+}

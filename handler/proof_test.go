@@ -131,3 +131,30 @@ func TestUnverifiedMFAPhishing(t *testing.T) {
 		}
 	}
 }
+
+// TestAliasesFromTheCatalog: a locale.json's aliases reach the handler's matcher: metadata "kr" (as
+// Amplify UI sends Korean) renders the locale that declares it.
+func TestAliasesFromTheCatalog(t *testing.T) {
+	top := fstest.MapFS{"ko/locale.json": &fstest.MapFile{Data: []byte(`{"aliases": ["kr"]}`)}}
+	entries, err := fs.ReadDir(templates.Files(), "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Name() == "locale.json" {
+			continue
+		}
+		b, _ := fs.ReadFile(templates.Files(), "en/"+e.Name())
+		top["ko/"+e.Name()] = &fstest.MapFile{Data: b}
+	}
+	c, err := templates.New(templates.Overlay(top, templates.Files()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := New(c, WithAppName("Example"), WithDefaultLocale("de"))
+	o := h.Handle(context.Background(), event("SignUp", nil, map[string]string{"locale": "kr"}))
+	checkCustomized(t, o, "SignUp")
+	if o.Rendered != "ko" || o.Resolution.Source != FromMetadata || o.Resolution.Requested != "kr" {
+		t.Errorf("metadata kr: rendered %q from %s (requested %q); want ko from the metadata", o.Rendered, o.Resolution.Source, o.Resolution.Requested)
+	}
+}

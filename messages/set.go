@@ -69,6 +69,8 @@ type Entry struct {
 	Set             Set
 	// NameAttributes are the locale's display-name attributes; nil means DefaultNameAttributes.
 	NameAttributes []string
+	// Aliases are codes clients send for the locale that are not its tag ("kr" for ko).
+	Aliases []string
 }
 
 // htmlEscaper is html/template's escaping for text, RCDATA and quoted attribute values, the only
@@ -188,6 +190,23 @@ func (t Table) Locales() []string {
 		}
 	}
 	return out
+}
+
+// Aliases maps each locale's aliases to the locale.
+func (t Table) Aliases() map[string]string {
+	var m map[string]string
+	for i, e := range t {
+		if len(e.Aliases) == 0 || i > 0 && t[i-1].Locale == e.Locale {
+			continue
+		}
+		if m == nil {
+			m = map[string]string{}
+		}
+		for _, a := range e.Aliases {
+			m[a] = e.Locale
+		}
+	}
+	return m
 }
 
 // NameAttributes returns the user attributes locale takes a display name from, in order.

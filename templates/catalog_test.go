@@ -357,3 +357,41 @@ func TestLocaleConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckAliases: an alias may not take a meaning away from the set.
+func TestCheckAliases(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		files map[string]string
+		want  string // "" = accepted
+	}{
+		{"Amplify's kr", map[string]string{"ja/locale.json": `{"aliases": ["kr"]}`}, ""},
+		{"a shipped locale", map[string]string{"ja/locale.json": `{"aliases": ["de"]}`}, `alias "de" is a shipped locale`},
+		{"means a shipped locale", map[string]string{"ja/locale.json": `{"aliases": ["deu"]}`}, `alias "deu" already means de`},
+		{"claimed twice", map[string]string{"ja/locale.json": `{"aliases": ["kr"]}`, "it/locale.json": `{"aliases": ["kr"]}`}, `is also claimed by`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			top := fstest.MapFS{}
+			for f, s := range c.files {
+				top[f] = &fstest.MapFile{Data: []byte(s)}
+			}
+			cat, err := New(Overlay(top, Files()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			errs := strings.Join(cat.CheckAliases(), "\n")
+			if c.want == "" && errs != "" || c.want != "" && !strings.Contains(errs, c.want) {
+				t.Errorf("CheckAliases() = %q; want %q", errs, c.want)
+			}
+			if _, err := cat.Table(); (err != nil) != (c.want != "") {
+				t.Errorf("Table() error %v; want one: %v", err, c.want != "")
+			}
+		})
+	}
+	for _, bad := range []string{`{"aliases": ["KR"]}`, `{"aliases": ["k"]}`, `{"aliases": ["kr", "kr"]}`, `{"aliases": ["ko-KR"]}`} {
+		cat, _ := New(Overlay(fstest.MapFS{"ja/locale.json": &fstest.MapFile{Data: []byte(bad)}}, Files()))
+		if _, err := cat.LocaleConfig("ja"); err == nil || !strings.Contains(err.Error(), "aliases[") {
+			t.Errorf("locale.json %s: %v", bad, err)
+		}
+	}
+}

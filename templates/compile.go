@@ -186,6 +186,9 @@ func (c *Catalog) Tested(locale, source string) (messages.Variant, error) {
 
 // Table compiles every locale, source and tested variant, sorted as messages.Table.Lookup needs.
 func (c *Catalog) Table() (messages.Table, error) {
+	if errs := c.CheckAliases(); len(errs) > 0 {
+		return nil, fmt.Errorf("templates: %s", strings.Join(errs, "; "))
+	}
 	var t messages.Table
 	for _, loc := range c.locales {
 		cfg, err := c.LocaleConfig(loc)
@@ -206,7 +209,7 @@ func (c *Catalog) Table() (messages.Table, error) {
 				if err != nil {
 					return nil, err
 				}
-				t = append(t, messages.Entry{Locale: loc, Source: src, Tested: tested, Variant: v, Set: *set, NameAttributes: names})
+				t = append(t, messages.Entry{Locale: loc, Source: src, Tested: tested, Variant: v, Set: *set, NameAttributes: names, Aliases: cfg.Aliases})
 			}
 		}
 	}

@@ -113,6 +113,9 @@ func writeTable(b io.Writer, t messages.Table, indent string, pool *chunkPool) {
 		if e.NameAttributes != nil {
 			fmt.Fprintf(b, ", NameAttributes: %#v", e.NameAttributes)
 		}
+		if e.Aliases != nil {
+			fmt.Fprintf(b, ", Aliases: %#v", e.Aliases)
+		}
 		io.WriteString(b, "},\n")
 	}
 	io.WriteString(b, indent+"}")

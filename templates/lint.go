@@ -275,6 +275,10 @@ func Lint(fsys fs.FS, opts ...LintOption) Report {
 			return r
 		}
 	}
+	for _, e := range c.CheckAliases() {
+		file, msg, _ := strings.Cut(e, ": ")
+		add(Error, file, 0, 0, LintLocaleFile, "%s", msg)
+	}
 	for _, loc := range c.Locales() {
 		lintSupportLine(c, loc, add)
 		if _, err := c.LocaleConfig(loc); err != nil {
