@@ -41,11 +41,17 @@ var realNames = []string{
 	"Зоя", "Любовь", "Глеб Зубов", "ノリコ", "ノア",
 	// Single initials that happen to look like a digit; Icelandic eth; Pinyin tone letters.
 	"O. Henry", "I. M. Pei", "Guðrún", "Lǚ Bù", "Ioana",
+	// More of the world: Arabic with its vowel marks, polytonic Greek, Vietnamese capitals, Yoruba
+	// with stacked tones, Turkish, Romanian, Azerbaijani, Russian with a stress mark.
+	"مُحَمَّد", "Ἀλέξανδρος", "ĐỖ MỸ LINH", "Ngô Bảo Châu", "Ọbáfẹ́mi Awólọ́wọ̀", "İlknur", "Ștefan", "Əli",
+	"Мари́я", "ЗОЯ", "Ó Súilleabháin", "Tāne", "Řehoř", "이서연", "ユウキ", "さくら", "דוד",
 }
 
-// refusedByDesign are real names that get the neutral greeting on purpose (see PersonName): a
-// Limited_Use script, and a compatibility digraph that NFKC spells with two plain letters.
-var refusedByDesign = []string{"ꮎꮎ", "ᏣᎳᎩ", "ⵜⴰⵎⴰⵣⵉⵖⵜ", "Ǉubica", "ǅemal"}
+// refusedByDesign are real names that get the neutral greeting on purpose (see PersonName): in a
+// Limited_Use script (Cherokee, Tifinagh), with a compatibility digraph that NFKC spells with two
+// plain letters (people type "Ljubica", which passes), with Hebrew vowel points, which UTS #39 calls
+// Uncommon_Use (names are written without them: "דוד" passes).
+var refusedByDesign = []string{"ꮎꮎ", "ᏣᎳᎩ", "ⵜⴰⵎⴰⵣⵉⵖⵜ", "Ǉubica", "ǅemal", "דָּוִד"}
 
 // notNames must fail PersonName: links, addresses, numbers, sentences and look-alike tricks that
 // would turn a greeting into an advertisement or a phishing line.
