@@ -64,8 +64,8 @@ func DisplayName(values ...string) string {
 //     forms ("ｅｖｉｌ", "𝐞𝐯𝐢𝐥", "ⓔ", "ﬁ", ligatures such as "Ǳ" and "Ǉ", which NFKC spells with
 //     plain letters), invisible and technical characters, and the Limited_Use, Obsolete and
 //     Uncommon_Use scripts and letters ("ꓐꓲꓔ", Cherokee "Ꮯ", "Ȣ", "ƻ");
-//   - nothing confusables.txt maps to a digit or to ASCII punctuation: "Ʒ" (3), "Ƽ" (5), "ǃ" (!),
-//     "ː" (:), "𝅭" (.), a Devanagari visarga (:);
+//   - nothing confusables.txt maps to a digit or to ASCII punctuation or symbols: "Ǯ" (3), "ॽ" (?),
+//     a Devanagari or Gujarati visarga (:), Han "丿" (/);
 //   - nothing assigned after Unicode 13 (Cognito's Java patterns may not know it yet, and a letter
 //     they do not know fails the whole reply);
 //   - every word in one script, after UTS #39's augmented sets (Han goes with the kana, with Hangul

@@ -409,15 +409,31 @@ func checkUTS39(t *testing.T, in, name string) {
 		if letters >= 2 && lookalikes == letters {
 			t.Fatalf("DisplayName(%q) = %q: %q is all digit look-alikes", in, name, w)
 		}
-		delete(scripts, unicode.Han)
-		if len(scripts) > 1 {
-			delete(scripts, unicode.Hiragana)
-			delete(scripts, unicode.Katakana)
-			if len(scripts) > 0 {
-				t.Fatalf("DisplayName(%q) = %q: %q mixes scripts", in, name, w)
-			}
+		if len(scripts) > 1 && !writtenTogether(scripts) {
+			t.Fatalf("DisplayName(%q) = %q: %q mixes scripts", in, name, w)
 		}
 	}
+}
+
+// writtenTogether reports whether scripts are one of the sets a single word may mix: Japanese,
+// Korean, or Chinese with Bopomofo.
+func writtenTogether(scripts map[*unicode.RangeTable]bool) bool {
+	for _, group := range [][]*unicode.RangeTable{
+		{unicode.Han, unicode.Hiragana, unicode.Katakana},
+		{unicode.Han, unicode.Hangul},
+		{unicode.Han, unicode.Bopomofo},
+	} {
+		n := 0
+		for _, s := range group {
+			if scripts[s] {
+				n++
+			}
+		}
+		if n == len(scripts) {
+			return true
+		}
+	}
+	return false
 }
 
 func BenchmarkDisplayName(b *testing.B) {

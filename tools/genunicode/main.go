@@ -76,7 +76,8 @@ var (
 	}
 	// lookalikesKept are letters confusables.txt maps to a digit or to "/" that a name keeps: they are
 	// letters of living alphabets in countless names, and the mixing check keeps them out of words
-	// of other scripts. б and З still count as digit look-alikes for the whole-word check.
+	// of other scripts. б and З still count as digit look-alikes (their skeletons are "6" and "3")
+	// for the whole-word check.
 	lookalikesKept = map[rune]string{
 		0x0431: "CYRILLIC SMALL LETTER BE б (→ 6): Любовь, Глеб",
 		0x0417: "CYRILLIC CAPITAL LETTER ZE З (→ 3): Зоя, Захар",
@@ -469,7 +470,7 @@ func Generate(ucd, security string) ([]byte, error) {
 		if d.gc[r][0] == 'M' {
 			c.flags |= flagMark
 		}
-		if digitSkeletons[string(d.skeleton(r))] || lookalikesKept[r] != "" && r != 0x30CE {
+		if digitSkeletons[string(d.skeleton(r))] {
 			c.flags |= flagDigitLike
 		}
 		letters := func(rs []rune) (n int) {
