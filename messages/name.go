@@ -34,16 +34,37 @@ func DisplayName(values ...string) string {
 // most MaxNameWords words of letters (with their combining marks), where the only punctuation is an
 // apostrophe or a hyphen inside a word, a full stop ending an abbreviation ("Jr.") or initials
 // ("J.K."), and the name dots of Catalan ("Gal·la"), Chinese ("约翰·史密斯"), Japanese
-// ("ジョン・スミス") and Hebrew ("ג׳ון") in their own scripts. That refuses, among others:
-//   - links and anything a mail client turns into one: "://", "www.", "evil.example", "bit.ly", "@";
-//   - digits of any script (phone numbers, amounts, codes) and every symbol (currency, maths, emoji);
-//   - look-alikes of ".", ":" and "/" (fullwidth "．", "。", "꞉", "⁄"…) and compatibility letters
-//     ("ｅｖｉｌ", "𝐞𝐯𝐢𝐥", "ⓔ") that render like plain ones;
-//   - a word mixing scripts that are not written together (Latin "pаypal" with a Cyrillic "а");
-//   - letters that pass for punctuation or show nothing (lookalikeLetter).
+// ("ジョン・スミス") and Hebrew ("ג׳ון") in their own scripts.
 //
-// Written here because no library we use answers "is this a name": x/text has no confusable or
-// script-mixing data, and Go's unicode package has the script tables but no per-rune lookup.
+// Which letters and marks a name may use is Unicode's answer, not a hand list: the table in
+// names_gen.go is generated (tools/genunicode) from UTS #39, the data browsers use before showing a
+// Unicode domain name (Chromium's IDN spoof checks), and the Unicode Character Database:
+//   - only characters whose UTS #39 Identifier_Status is Allowed: that leaves out compatibility
+//     forms ("ｅｖｉｌ", "𝐞𝐯𝐢𝐥", "ⓔ", "ﬁ", ligatures such as "Ǳ" and "Ǉ", which NFKC spells with
+//     plain letters), invisible and technical characters, and the Limited_Use, Obsolete and
+//     Uncommon_Use scripts and letters ("ꓐꓲꓔ", Cherokee "Ꮯ", "Ȣ", "ƻ");
+//   - nothing confusables.txt maps to a digit or to ASCII punctuation or symbols: "Ǯ" (3), "ॽ" (?),
+//     a Devanagari or Gujarati visarga (:), Han "丿" (/);
+//   - nothing assigned after Unicode 13 (Cognito's Java patterns may not know it yet, and a letter
+//     they do not know fails the whole reply);
+//   - every word in one script, after UTS #39's augmented sets (Han goes with the kana, with Hangul
+//     and with Bopomofo), so Latin "pаypal" with a Cyrillic "а" fails; a combining mark counts
+//     with its explicit script extensions, or, when it is merely Inherited, with the scripts whose
+//     letters are made of it ("é" = e + U+0301), so U+0338's slash overlay fits no letter at all;
+//   - no word of two or more letters made only of digit look-alikes ("OOO", "lOl", Cyrillic "ЗбО"):
+//     Chromium's digit-spoof rule. A single "O." or "I" stays a name.
+//
+// A short, commented list of exceptions lives in tools/genunicode: the Khoisan click letters ǀ ǁ ǂ
+// ǃ, which UTS #39 calls Technical, are letters of real names ("Nǃxau ǂToma"); ǃ reads as "!", so it
+// may stand only before another letter ("ǃKung", "Nǃxau"), never at a word's end where "!" would
+// close a sentence ("lockedǃ"). The Hawaiian ʻokina ("Kaʻiulani") and the modifier apostrophe ʼ are
+// Allowed and behave as apostrophes: inside or at the start of a word, never two in a row. Cyrillic
+// б and З and Katakana ノ, which confusables.txt maps to 6, 3 and "/", stay: they are letters of
+// countless names, and only next to Latin could they pass for digits or a path.
+//
+// Names in Limited_Use scripts (Cherokee, Tifinagh, Canadian syllabics, Vai...) get the neutral
+// greeting: UTS #39 and Chromium keep those scripts out of identifiers, several are near-complete
+// Latin look-alike alphabets, and mail clients often lack their fonts.
 func PersonName(s string) bool {
 	if s == "" {
 		return false
@@ -58,6 +79,49 @@ func PersonName(s string) bool {
 	return true
 }
 
+// nameClass is what a name needs to know about a character: the scripts it may be written with and
+// its nameMark, nameDigitLike and nameLigature flags. The zero class is a character no name has.
+type nameClass struct {
+	scripts scriptSet
+	flags   uint8
+}
+
+const (
+	nameMark      = 1 << iota // a combining mark: belongs to the letter before it
+	nameDigitLike             // its UTS #39 skeleton is an ASCII digit's ("O", "l", "З")
+	nameLigature              // stands for more than one letter ("Æ" → "AE"): never an initial
+)
+
+// scriptSet is a set of the scripts listed in names_gen.go, one bit each.
+type scriptSet uint64
+
+// classOf looks r up in the generated table (a binary search over static data: nothing is built at
+// start-up).
+func classOf(r rune) nameClass {
+	if r < 0 || r > unicode.MaxRune {
+		return nameClass{}
+	}
+	key := uint32(r)<<8 | 0xFF
+	lo, hi := 0, len(nameRanges)
+	for lo < hi { // the last entry <= key
+		mid := int(uint(lo+hi) >> 1)
+		if nameRanges[mid] <= key {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return nameClasses[nameRanges[lo-1]&0xFF]
+}
+
+func (c nameClass) ok() bool     { return c.scripts != 0 }
+func (c nameClass) mark() bool   { return c.flags&nameMark != 0 }
+func (c nameClass) letter() bool { return c.scripts != 0 && c.flags&nameMark == 0 }
+
+// apostrophe reports the apostrophes of names: ASCII, typographic, and the modifier letters ʼ and
+// Hawaiian ʻokina.
+func apostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' || r == 'ʻ' }
+
 // nameWord checks one word of a name.
 func nameWord(w string) bool {
 	if w == "" {
@@ -70,17 +134,28 @@ func nameWord(w string) bool {
 		return true // "J.K.": single capitals can't spell a domain (no top-level domain has one letter)
 	}
 	var (
-		scripts        scriptSet
-		letters, marks int
-		numerals       int  // Han numerals in a row
-		prev           rune // the previous rune of the word; 0 at its start
-		prevScript     script
+		resolved            = scriptsAll // the scripts every letter and mark so far is written with
+		letters, lookalikes int
+		marks               int  // marks on the current letter
+		numerals            int  // Han numerals in a row
+		prev                rune // the previous rune of the word; 0 at its start
+		prevClass           nameClass
 	)
 	for i, r := range w {
 		next, _ := utf8.DecodeRuneInString(w[i+utf8.RuneLen(r):])
+		c := classOf(r)
 		switch {
-		case unicode.IsLetter(r):
-			if compatibilityForm(r) || lookalikeLetter(r) {
+		case apostrophe(r):
+			if apostrophe(prev) {
+				return false
+			}
+			c = nameClass{} // no mark or name dot may follow it
+		case c.letter():
+			if r == 'ǃ' && (!classOf(next).letter() || next == 'ǃ') {
+				return false // the click reads as "!": only before a letter, never ending a word
+			}
+			// Iteration and length marks (々, ゝ, ー, ๆ) repeat or lengthen the letter before them.
+			if unicode.Is(unicode.Lm, r) && !prevClass.letter() {
 				return false
 			}
 			// Han numerals are letters: "一郎" is a name, "五五五〇一〇〇" a phone number.
@@ -91,22 +166,19 @@ func nameWord(w string) bool {
 			} else {
 				numerals = 0
 			}
-			sc := scriptOf(r)
-			if sc == scriptCommon && !commonNameLetter(r) {
-				return false // "ː" and other modifier letters that pose as punctuation
+			resolved &= c.scripts
+			letters, marks = letters+1, 0
+			if c.flags&nameDigitLike != 0 {
+				lookalikes++
 			}
-			scripts = scripts.add(sc)
-			letters, marks, prevScript = letters+1, 0, sc
-		case unicode.Is(unicode.M, r):
-			// A combining mark belongs to the letter before it; a long stack of them is noise.
-			if prev == 0 || marks >= 3 {
+		case c.mark():
+			// A combining mark belongs to the letter before it; a long stack of them, or the same
+			// mark twice, is noise.
+			if !prevClass.ok() || marks >= 3 || r == prev {
 				return false
 			}
+			resolved &= c.scripts
 			marks++
-		case r == '\'' || r == '’' || r == 'ʼ':
-			if prev == '\'' || prev == '’' || prev == 'ʼ' {
-				return false
-			}
 		case r == '-' || r == '‐':
 			// Inside a word only, once: "Anne-Marie", not "-", "--" or "Marie-".
 			if prev == 0 || next == utf8.RuneError || next == '-' || next == '‐' || prev == '-' || prev == '‐' {
@@ -114,174 +186,59 @@ func nameWord(w string) bool {
 			}
 		case r == '.':
 			// Ends an abbreviation; a dot with anything after it in the word is a domain or a trick.
-			if i != len(w)-1 || !unicode.IsLetter(prev) {
+			if i != len(w)-1 || !prevClass.ok() {
 				return false
 			}
 		case r == '·':
 			// Catalan "l·l" (the only place IDNA allows it, too), and between the parts of a foreign
 			// name written in Chinese ("约翰·史密斯").
 			catalan := (prev == 'l' || prev == 'L') && (next == 'l' || next == 'L')
-			if !catalan && (prevScript != scriptHan || scriptOf(next) != scriptHan) {
+			if !catalan && (prevClass.scripts&scriptHan == 0 || classOf(next).scripts&scriptHan == 0 || !prevClass.letter()) {
 				return false
 			}
 		case r == '・':
-			if prevScript != scriptKatakana || scriptOf(next) != scriptKatakana {
+			if prevClass.scripts&scriptKatakana == 0 || classOf(next).scripts&scriptKatakana == 0 || !prevClass.letter() {
 				return false
 			}
 		case r == '׳' || r == '״':
-			if prevScript != scriptHebrew {
+			if prevClass.scripts&scriptHebrew == 0 || !prevClass.letter() {
 				return false
 			}
 		default:
-			return false // digits, symbols, every other punctuation
+			return false // digits, symbols, every other punctuation, anything outside the table
 		}
-		prev = r
+		prev, prevClass = r, c
 	}
-	return letters > 0 && scripts.compatible()
-}
-
-// compatibilityForm reports letters that have a plainer canonical twin they render like: fullwidth
-// and halfwidth forms, mathematical alphanumerics, letterlike and enclosed letters, superscripts,
-// ligatures and presentation forms. Ranges rather than Unicode normalization tables, which would add
-// their weight to the Lambda for a yes/no answer.
-func compatibilityForm(r rune) bool {
-	switch {
-	case r >= 0xFF00 && r <= 0xFFEF, // halfwidth and fullwidth forms
-		r >= 0x1D400 && r <= 0x1D7FF, // mathematical alphanumeric symbols
-		r >= 0x2100 && r <= 0x214F,   // letterlike symbols (ℌ, ℯ, K as Kelvin sign)
-		r >= 0x2460 && r <= 0x24FF,   // enclosed alphanumerics (ⓔ)
-		r >= 0x1F100 && r <= 0x1F1FF, // enclosed alphanumeric supplement
-		r >= 0x2070 && r <= 0x209F,   // superscripts and subscripts
-		r >= 0x1D2C && r <= 0x1D6A,   // modifier (superscript) Latin letters
-		r >= 0xFB00 && r <= 0xFDFF,   // ligatures, Hebrew and Arabic presentation forms
-		r >= 0xFE70 && r <= 0xFEFF:   // Arabic presentation forms B
-		return true
+	if letters == 0 || resolved == 0 {
+		return false
 	}
-	return false
+	// A word of look-alikes only reads as a number: "OOO", "lOl" (Chromium blocks such labels too).
+	return letters < 2 || lookalikes < letters
 }
 
 func hanNumeral(r rune) bool {
 	return strings.ContainsRune("〇零一二三四五六七八九十百千万萬億亿壱弐参拾", r)
 }
 
-// initials reports a word of capital initials, each with its full stop: "J.", "J.K.", "A.J.".
+// initials reports a word of capital initials, each with its full stop, all of one script: "J.",
+// "J.K.", "А.С.". A ligature letter ("Ǳ", "Æ") is no initial: "A.Ǳ." would read as "A.DZ.".
 func initials(w string) bool {
 	if w == "" {
 		return false
 	}
+	resolved, n, lookalikes := scriptsAll, 0, 0
 	for w != "" {
-		r, n := utf8.DecodeRuneInString(w)
-		if !unicode.IsUpper(r) || compatibilityForm(r) || lookalikeLetter(r) || len(w) <= n || w[n] != '.' {
+		r, size := utf8.DecodeRuneInString(w)
+		c := classOf(r)
+		if !c.letter() || c.scripts == scriptsAll || c.flags&nameLigature != 0 || !unicode.IsUpper(r) || len(w) <= size || w[size] != '.' {
 			return false
 		}
-		w = w[n+1:]
-	}
-	return true
-}
-
-// lookalikeLetter reports letters that pass for punctuation or for nothing at all: modifier letters
-// (ː, ꞉-like marks) but the few names use, the Lisu alphabet (whole words of it read as Latin
-// capitals, "ꓐꓲꓔꓸꓡꓬ" as "BIT.LY"), the Latin "sinological dot" ꞏ, and the Hangul fillers, which
-// are letters that show nothing.
-func lookalikeLetter(r rune) bool {
-	switch {
-	case r >= 0xA4D0 && r <= 0xA4FF, r == 0xA78F, r == 0x115F, r == 0x1160, r == 0x3164:
-		return true
-	case unicode.Is(unicode.Lm, r):
-		return !strings.ContainsRune("ʼʻー々ゝゞヽヾ", r)
-	}
-	return false
-}
-
-// commonNameLetter lists the letters of no particular script that names use: the modifier
-// apostrophe and Hawaiian ʻokina, and the Japanese long-vowel mark.
-func commonNameLetter(r rune) bool { return r == 'ʼ' || r == 'ʻ' || r == 'ー' }
-
-// script is a writing system, as far as mixing them inside one word matters.
-type script uint8
-
-const (
-	scriptOther  script = iota // a letter of a script not listed: only ever alone
-	scriptCommon               // no particular script
-	scriptLatin
-	scriptGreek
-	scriptCyrillic
-	scriptArmenian
-	scriptHebrew
-	scriptArabic
-	scriptHan
-	scriptHiragana
-	scriptKatakana
-	scriptHangul
-	scriptBopomofo
-	scriptListed // the scripts from here on are distinct but never mixed with another
-)
-
-// scriptOf finds a letter's script, the commonest first. A switch rather than a table of
-// *unicode.RangeTable: a package-level table would be filled in at every cold start.
-func scriptOf(r rune) script {
-	switch {
-	case unicode.Is(unicode.Latin, r):
-		return scriptLatin
-	case unicode.Is(unicode.Han, r):
-		return scriptHan
-	case unicode.Is(unicode.Arabic, r):
-		return scriptArabic
-	case unicode.Is(unicode.Cyrillic, r):
-		return scriptCyrillic
-	case unicode.Is(unicode.Hiragana, r):
-		return scriptHiragana
-	case unicode.Is(unicode.Katakana, r):
-		return scriptKatakana
-	case unicode.Is(unicode.Hangul, r):
-		return scriptHangul
-	case unicode.Is(unicode.Greek, r):
-		return scriptGreek
-	case unicode.Is(unicode.Hebrew, r):
-		return scriptHebrew
-	case unicode.Is(unicode.Armenian, r):
-		return scriptArmenian
-	case unicode.Is(unicode.Bopomofo, r):
-		return scriptBopomofo
-	case unicode.Is(unicode.Common, r):
-		return scriptCommon
-	}
-	// Scripts that are never written together with another in a name; a letter of any other script
-	// is scriptOther, which only passes alone.
-	for i, t := range [...]*unicode.RangeTable{
-		unicode.Devanagari, unicode.Bengali, unicode.Tamil, unicode.Telugu, unicode.Thai, unicode.Georgian,
-		unicode.Ethiopic, unicode.Gujarati, unicode.Gurmukhi, unicode.Kannada, unicode.Malayalam,
-		unicode.Sinhala, unicode.Khmer, unicode.Lao, unicode.Myanmar, unicode.Thaana, unicode.Syriac,
-		unicode.Tibetan, unicode.Mongolian, unicode.Oriya, unicode.Cherokee,
-	} {
-		if unicode.Is(t, r) {
-			return scriptListed + script(i)
+		resolved &= c.scripts
+		n++
+		if c.flags&nameDigitLike != 0 {
+			lookalikes++
 		}
+		w = w[size+1:]
 	}
-	return scriptOther
-}
-
-// scriptSet is the set of scripts a word's letters use (at most 64 distinct values).
-type scriptSet uint64
-
-func (s scriptSet) add(sc script) scriptSet { return s | 1<<sc }
-
-// compatible reports whether the scripts are written together in one word: one script alone, or
-// Han with the Japanese kana, with Korean Hangul, or with Bopomofo. Anything else in one word — Latin
-// with Cyrillic or Greek, above all — is a look-alike trick.
-func (s scriptSet) compatible() bool {
-	s &^= 1 << scriptCommon
-	if s&(s-1) == 0 {
-		return true
-	}
-	for _, group := range []scriptSet{
-		1<<scriptHan | 1<<scriptHiragana | 1<<scriptKatakana,
-		1<<scriptHan | 1<<scriptHangul,
-		1<<scriptHan | 1<<scriptBopomofo,
-	} {
-		if s&^group == 0 {
-			return true
-		}
-	}
-	return false
+	return resolved != 0 && (n < 2 || lookalikes < n)
 }
