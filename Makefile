@@ -125,6 +125,15 @@ fuzz: ## fuzz the event path, the locale matcher, the sanitizer and the name fil
 	go test ./messages -run '^$$' -fuzz '^FuzzSanitize$$' -fuzztime $(FUZZTIME)
 	go test ./messages -run '^$$' -fuzz '^FuzzPersonName$$' -fuzztime $(FUZZTIME)
 
+.PHONY: generate-unicode
+generate-unicode: ## rebuild messages/names_gen.go (the name filter's table) from the Unicode data (apt-get install unicode-data)
+	go run ./tools/genunicode
+
+MUTATE_WORKERS ?= 2
+.PHONY: mutate
+mutate: messages/sets_gen.go ## mutation testing (gremlins) of messages/ and handler/; MUTATE_PKGS, MUTATE_WORKERS, MUTATE_THRESHOLD=90 to fail below it
+	MUTATE_WORKERS=$(MUTATE_WORKERS) bash tools/mutate/run.sh
+
 .PHONY: coldstart
 coldstart: messages/sets_gen.go build/brands.stamp ## cold start vs a bare aws-lambda-go bootstrap (interleaved rounds) and arm64 sizes
 	go run ./tools/coldstart -rounds 41
