@@ -140,7 +140,8 @@ func TestDefaultLocaleSetting(t *testing.T) {
 		{"de_AT", "de", false},
 		{"pt", "pt-BR", false},
 		{"klingon", "en", true},
-		{"zh-TW", "en", true},
+		{"zh-TW", "zh-Hant", false},
+		{unshippable, "en", true},
 	} {
 		var logs bytes.Buffer
 		h := New(messages.Compiled(), WithDefaultLocale(c.setting), WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))

@@ -63,8 +63,8 @@ const (
 // The value is a BCP 47 tag in any case, with "_" or "-" ("de_AT", "PT_br"), or an Accept-Language
 // list ("fr-CA,fr;q=0.9"). Empty, oversized, unparsable or unsupported values match nothing.
 // requested is what may be logged of the value: the language, script and region of the tag the
-// matcher related to a shipped locale ("de-AT"; also "zh-TW", which it relates to zh-Hans with too
-// little confidence to use), RequestedUnsupported or RequestedInvalid otherwise, "" for an empty
+// matcher related to a shipped locale ("de-AT"; also "zh-TW" where only zh-Hans is sent, which it
+// relates with too little confidence to use), RequestedUnsupported or RequestedInvalid otherwise, "" for an empty
 // value. Being in the registry is not enough to be logged: "bob" and "kim" are ISO 639-3 codes, and
 // names.
 func (l *Locales) Match(value string) (locale, requested string, ok bool) {
@@ -98,7 +98,7 @@ func (l *Locales) Match(value string) (locale, requested string, ok bool) {
 	case conf == language.No:
 		return "", RequestedUnsupported, false
 	case conf < language.High:
-		// Close to a shipped locale but not close enough ("zh-TW" to zh-Hans): worth logging, as
+		// Close to a shipped locale but not close enough ("zh-TW" to a brand's zh-Hans): worth logging, as
 		// demand for a locale to add.
 		return "", loggable(l.matchedTag(tags, index, conf)), false
 	}

@@ -46,7 +46,12 @@ func TestLocalesMatch(t *testing.T) {
 		{"zh-CN", "zh-Hans", "zh-CN"},
 		{"zh-Hans-CN", "zh-Hans", "zh-Hans-CN"},
 		{"zh", "zh-Hans", "zh"},
-		{"zh-TW", "", "zh-TW"}, // Traditional Chinese readers get the default, not Simplified
+		{"zh-TW", "zh-Hant", "zh-TW"},
+		{"zh-HK", "zh-Hant", "zh-HK"},
+		{"zh-MO", "zh-Hant", "zh-MO"},
+		{"zh-Hant-CN", "zh-Hant", "zh-Hant-CN"},
+		{"zh_TW", "zh-Hant", "zh-TW"},
+		{"zh-SG", "zh-Hans", "zh-SG"},
 		{"ar-EG", "ar", "ar-EG"},
 		{"it-CH", "it", "it-CH"},
 		{"  de  ", "de", "de"},
@@ -54,7 +59,7 @@ func TestLocalesMatch(t *testing.T) {
 		{"qtz", "", "unsupported"},
 		{"bob", "", "unsupported"}, // an ISO 639-3 code, and a name: never logged
 		{"kim,de", "de", "de"},     // the tag that matched, not the first
-		{"kim,zh-TW", "", "zh-TW"},
+		{"kim,zh-TW", "zh-Hant", "zh-TW"},
 		{"Bob Smith", "", "invalid"},
 		{"", "", ""},
 		{"*", "", "invalid"},
@@ -118,6 +123,19 @@ func TestAcceptLanguageHelper(t *testing.T) {
 	for _, n := range []int{maxLocaleLen, maxLocaleLen + 1} {
 		if s := acceptLanguage(n); len(s) != n {
 			t.Errorf("acceptLanguage(%d) has %d bytes", n, len(s))
+		}
+	}
+}
+
+// TestNearMiss: a tag the matcher relates to a shipped locale with too little confidence to use is
+// not used (Traditional Chinese readers get the default rather than Simplified characters) but is
+// logged, as demand for a locale to add. Every locale now shipped matches its relatives with High
+// confidence or none, so a brand that sends only some locales shows it.
+func TestNearMiss(t *testing.T) {
+	l := NewLocales([]string{"en", "zh-Hans"}, "en")
+	for _, in := range []string{"zh-TW", "kim,zh-TW"} {
+		if got, req, ok := l.Match(in); ok || got != "" || req != "zh-TW" {
+			t.Errorf("Match(%q) = %q, %q, %v; want no match, logged as zh-TW", in, got, req, ok)
 		}
 	}
 }
