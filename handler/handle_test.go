@@ -477,8 +477,9 @@ func TestRendersAreIndependent(t *testing.T) {
 
 func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
-// isCanonicalCode reports whether s is already language[-Script][-REGION] as loggable writes it.
+// isCanonicalCode reports whether s is already language[-Script][-REGION] as loggable writes it, or
+// an alias of the catalog (a key of its own table, such as "kr").
 func isCanonicalCode(s string) bool {
-	_, req, _ := NewLocales(messages.Compiled().Locales(), "en").Match(s)
+	_, req, _ := NewLocales(messages.Compiled().Locales(), "en").WithAliases(messages.Compiled().Aliases()).Match(s)
 	return req == s
 }
