@@ -70,7 +70,7 @@ func (s *CustomMessageStack) attachToExistingPool(stack awscdk.Stack, cfg Config
 	s.Provider, logs, role = newGoFunction(scope, "Provider", cfg, goFunctionProps{
 		assetDir:        cfg.ProviderAssetDir,
 		description:     "Attaches the CustomMessage trigger to user pool " + cfg.UserPoolID + " without resetting it",
-		roleDescription: "cognito-custom-message attachment: reads and updates one user pool, writes its own logs",
+		roleDescription: "cognito-custom-message attachment: reads and updates one user pool, reads the stack's status, writes its own logs",
 		timeout:         ProviderTimeout,
 		environment:     providerEnv(cfg.UserPoolID, s.Function, stack),
 	})
@@ -78,6 +78,14 @@ func (s *CustomMessageStack) attachToExistingPool(stack awscdk.Stack, cfg Config
 		Sid:       jsii.String("AttachToOnePool"),
 		Actions:   jsii.Strings("cognito-idp:DescribeUserPool", "cognito-idp:UpdateUserPool"),
 		Resources: jsii.Strings(*poolArn),
+	}))
+	// A rollback of an update that replaced the trigger function may reach the attachment before
+	// the provider's own environment; the provider then checks that the stack is rolling back
+	// (provider/handler.go, rollingBack).
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("ReadThisStacksStatus"),
+		Actions:   jsii.Strings("cloudformation:DescribeStacks"),
+		Resources: jsii.Strings(*stack.StackId()),
 	}))
 	if cfg.PoolSMSRoleArn != "" {
 		// Cognito checks at every UpdateUserPool that the caller may pass the pool's SMS role

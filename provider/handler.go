@@ -90,15 +90,33 @@ func parse(p map[string]any) properties {
 }
 
 // owns refuses an event that names another pool, function or stack than this copy was deployed
-// for. The stack never produces one: each pool has its own copy of the provider (stack.go), the
-// trigger function's ARN does not change (its name is fixed on the stack's own pool, generated once on an
-// existing one), nor does the stack's ID.
+// for. The stack never produces one: each pool has its own copy of the provider (stack.go), and the
+// stack's ID does not change. The trigger function's ARN may (a new logical ID or name replaces the
+// function): CloudFormation then updates this copy's environment before the attachment, which
+// depends on it, so forward updates always match; rollingBack covers the rollback.
 func (h *Handler) owns(ev cfn.Event, p properties) error {
 	if p.poolID == h.Env.PoolID && p.functionArn == h.Env.FunctionArn && ev.StackID == h.Env.StackID {
 		return nil
 	}
 	return fmt.Errorf("this provider acts only on pool %s and function %s for stack %s; the request names pool %q, function %q, stack %q: refused",
 		h.Env.PoolID, h.Env.FunctionArn, h.Env.StackID, p.poolID, p.functionArn, ev.StackID)
+}
+
+// rollingBack reports whether an Update that names another function than this copy's environment
+// is the rollback of an update that replaced the function, reaching the attachment before this
+// copy's own environment was rolled back: the request moves the pool from this copy's function
+// (OldResourceProperties) back to the one it replaced, for this very pool and stack, while
+// CloudFormation says the stack is rolling back. CloudFormation's documentation does not say in
+// which order a rollback reverts dependent resources, so both orders must work: refusing here
+// would leave the stack in UPDATE_ROLLBACK_FAILED with the pool on a function the rollback's
+// cleanup deletes. The stack's status is what a caller other than CloudFormation cannot forge.
+func (h *Handler) rollingBack(ctx context.Context, ev cfn.Event, p, old properties) bool {
+	if ev.RequestType != cfn.RequestUpdate || ev.StackID != h.Env.StackID || p.poolID != h.Env.PoolID ||
+		old.poolID != h.Env.PoolID || old.functionArn != h.Env.FunctionArn || p.functionArn == "" {
+		return false
+	}
+	status, err := h.stackStatus(ctx, ev.StackID)
+	return err == nil && status == cftypes.StackStatusUpdateRollbackInProgress
 }
 
 // attach serves Custom::CognitoCustomMessageTrigger.
@@ -109,32 +127,58 @@ func (h *Handler) owns(ev cfn.Event, p properties) error {
 // idempotent and safe to retry — a Create retried after its update went through, the Delete
 // CloudFormation sends after a failed Create (whatever physical ID it carries), a rollback.
 //
+// The record also names its owner, this stack: a trigger it names is ours, so when the function's
+// ARN changes the Update moves the pool to the new function (whatever replaceExistingTrigger
+// says) and keeps the original previous trigger, never recording our old function as "previous".
+//
 // Updates never block a rollback: when a pool condition refuses an Update (a foreign trigger
 // without replace, a managed pool, settings this release cannot carry), the Update fails only if
 // the pool's record shows the last applied options differ from the event's — a forward change.
 // An Update back to the options last applied (the shape of a rollback), or to a pool without our
-// record, leaves the pool as it is and succeeds, logged as an error for the alarm.
+// record, leaves the pool as it is and succeeds, logged as an error for the alarm — unless the pool
+// would be left on an earlier function of ours, which CloudFormation deletes after the update:
+// that fails, loudly, rather than leave every message on the pool failing.
 func (h *Handler) attach(ctx context.Context, ev cfn.Event) (string, map[string]any, error) {
 	id := "cognito-custom-message/attach/" + h.Env.PoolID
-	p := parse(ev.ResourceProperties)
-	log := h.Log.With("request_type", string(ev.RequestType), "resource_type", ev.ResourceType, "pool", h.Env.PoolID, "function", h.Env.FunctionArn)
+	p, old := parse(ev.ResourceProperties), parse(ev.OldResourceProperties)
+	function := h.Env.FunctionArn
+	log := h.Log.With("request_type", string(ev.RequestType), "resource_type", ev.ResourceType, "pool", h.Env.PoolID, "function", function)
 	if err := h.owns(ev, p); err != nil {
-		log.Error("refused", "error", err.Error())
-		return id, nil, err
+		if !h.rollingBack(ctx, ev, p, old) {
+			log.Error("refused", "error", err.Error())
+			return id, nil, err
+		}
+		function = p.functionArn
+		log = log.With("function", function)
+		log.Warn("rollback reached the attachment before this provider's environment: moving the pool back to the function the update replaced", "from", h.Env.FunctionArn)
 	}
 	if ev.RequestType == cfn.RequestDelete {
 		return id, nil, h.detach(ctx, log)
 	}
 
-	a, err := poolattach.PlanAttach(ctx, h.Cognito, h.Env.PoolID, h.Env.FunctionArn, p.opt)
+	opt := p.opt
+	opt.Owner = h.Env.StackID
+	if ev.RequestType == cfn.RequestUpdate && old.functionArn != function {
+		opt.Earlier = old.functionArn
+	}
+	a, err := poolattach.PlanAttach(ctx, h.Cognito, h.Env.PoolID, function, opt)
 	if err != nil {
 		log.Error("attach failed", "error", err.Error())
 		return id, nil, err
 	}
 	log = log.With("current", a.Current, "previous", a.Previous, "options", p.opt.String())
+	if a.Replaces != "" {
+		log = log.With("replaces", a.Replaces)
+	}
 	if a.Err != nil && ev.RequestType == cfn.RequestUpdate && (!a.HasRecord || a.Record.Applied == p.opt.String()) {
+		if earlier := a.Current != function && (a.Current == a.Replaces || a.Current == opt.Earlier); earlier {
+			err := fmt.Errorf("the pool still calls %s, an earlier function of this stack that CloudFormation deletes after this update, and cannot be moved to %s: %w",
+				a.Current, function, a.Err)
+			log.Error("attach failed", "error", err.Error())
+			return id, nil, err
+		}
 		log.Error("left as it is: the pool refuses this attachment, and this update may be a rollback", "error", a.Err.Error())
-		return id, map[string]any{"PreviousCustomMessage": a.Previous, "Attached": fmt.Sprint(a.Current == h.Env.FunctionArn)}, nil
+		return id, map[string]any{"PreviousCustomMessage": a.Previous, "Attached": fmt.Sprint(a.Current == function)}, nil
 	}
 	if err := a.Apply(ctx, h.Cognito); err != nil {
 		log.Error("attach failed", "error", err.Error())
