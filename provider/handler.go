@@ -25,17 +25,27 @@ const (
 	EnvPoolID      = "USER_POOL_ID"
 	EnvFunctionArn = "FUNCTION_ARN"
 	EnvStackID     = "STACK_ID"
+	// EnvRetiredPoolID names the stack's previous own pool when a deploy confirms that
+	// CloudFormation replaces it (-c confirmPoolReplacement=<its ID>); unset otherwise.
+	EnvRetiredPoolID = "RETIRED_POOL_ID"
 )
+
+// PropConfirmPoolReplacement is the detach resource's property that confirms a replacement of the
+// stack's own pool: the ID of the pool being replaced.
+const PropConfirmPoolReplacement = "ConfirmPoolReplacement"
 
 // Env is what one copy of the provider was deployed for. It acts on these and nothing else: an
 // event naming another pool, function or stack is refused, whoever sent it.
 type Env struct {
 	PoolID, FunctionArn, StackID string
+	// RetiredPoolID is the stack's own pool that a confirmed replacement retires; this copy may
+	// detach it in the update's cleanup phase (detachOnStackDelete).
+	RetiredPoolID string
 }
 
 // EnvFromOS reads the environment through getenv.
 func EnvFromOS(getenv func(string) string) (Env, error) {
-	e := Env{PoolID: getenv(EnvPoolID), FunctionArn: getenv(EnvFunctionArn), StackID: getenv(EnvStackID)}
+	e := Env{PoolID: getenv(EnvPoolID), FunctionArn: getenv(EnvFunctionArn), StackID: getenv(EnvStackID), RetiredPoolID: getenv(EnvRetiredPoolID)}
 	if e.PoolID == "" || e.FunctionArn == "" || e.StackID == "" {
 		return e, fmt.Errorf("%s, %s and %s must be set", EnvPoolID, EnvFunctionArn, EnvStackID)
 	}
@@ -202,13 +212,18 @@ func (h *Handler) attach(ctx context.Context, ev cfn.Event) (string, map[string]
 // creation failed; the retained pool outlives it) detach; every other status leaves the pool.
 // When the status cannot be read the pool is left wired and an error is logged: that never breaks
 // a rollback, and it is no worse than before this resource existed.
+//
+// The resource also guards against CloudFormation replacing the pool (replacePool).
 func (h *Handler) detachOnStackDelete(ctx context.Context, ev cfn.Event) (string, map[string]any, error) {
 	id := "cognito-custom-message/detach-on-stack-delete"
 	log := h.Log.With("request_type", string(ev.RequestType), "resource_type", ev.ResourceType, "pool", h.Env.PoolID, "function", h.Env.FunctionArn)
-	if ev.RequestType != cfn.RequestDelete {
+	switch ev.RequestType {
+	case cfn.RequestCreate:
 		// CloudFormation wires the trigger through the pool's LambdaConfig; nothing to do.
 		log.Info("nothing to do")
 		return id, nil, nil
+	case cfn.RequestUpdate:
+		return h.replacePool(ctx, ev, log)
 	}
 	if ev.StackID != h.Env.StackID {
 		err := fmt.Errorf("this provider serves stack %s; the request is from %q: refused", h.Env.StackID, ev.StackID)
@@ -221,20 +236,78 @@ func (h *Handler) detachOnStackDelete(ctx context.Context, ev cfn.Event) (string
 		return id, nil, nil
 	}
 	log = log.With("stack_status", string(status))
+	p := parse(ev.ResourceProperties)
+	if retired := h.Env.RetiredPoolID; status == cftypes.StackStatusUpdateCompleteCleanupInProgress && retired != "" && p.poolID == retired &&
+		retired != h.Env.PoolID && p.functionArn == h.Env.FunctionArn {
+		// The cleanup after a confirmed replacement of the pool: the old pool keeps its users and
+		// its app clients but loses its invoke permission right after, so it goes back to
+		// Cognito's own messages rather than failing every sign-up and reset.
+		log = log.With("retired_pool", retired)
+		log.Info("the stack's pool was replaced: detaching the old one")
+		return id, nil, h.detachPool(ctx, log, retired)
+	}
 	if status != cftypes.StackStatusDeleteInProgress && status != cftypes.StackStatusRollbackInProgress {
 		log.Info("left wired: the stack is not being deleted")
 		return id, nil, nil
 	}
-	if err := h.owns(ev, parse(ev.ResourceProperties)); err != nil {
+	if err := h.owns(ev, p); err != nil {
 		log.Error("refused", "error", err.Error())
 		return id, nil, err
 	}
 	return id, nil, h.detach(ctx, log)
 }
 
+// replacePool serves the Update of the detach resource. Its UserPoolId refers to the stack's own
+// pool, so it changes only when CloudFormation has just replaced that pool (a change of
+// UsernameAttributes, AliasAttributes, …): the old pool is retained with all its users, and the app
+// clients built into apps, but its invoke permission is scoped to it and is deleted in the
+// cleanup — its sign-ups and resets would fail from then on. The synth refuses such a change
+// unless confirmed (infra/poolguard.go); this refuses it at deploy time too, whatever caused it,
+// unless the update names the old pool in ConfirmPoolReplacement. The update then rolls back and
+// the old pool goes on as before (the new, empty one is retained: Retain and deletion protection).
+// Confirmed, the resource takes a new physical ID, so CloudFormation deletes the old one in the
+// cleanup phase, and that Delete detaches the old pool (detachOnStackDelete).
+//
+// A rollback moves the pool ID back the other way, and is never refused.
+func (h *Handler) replacePool(ctx context.Context, ev cfn.Event, log *slog.Logger) (string, map[string]any, error) {
+	id := ev.PhysicalResourceID
+	p, old := parse(ev.ResourceProperties), parse(ev.OldResourceProperties)
+	if old.poolID == "" || p.poolID == old.poolID {
+		log.Info("nothing to do")
+		return id, nil, nil
+	}
+	log = log.With("old_pool", old.poolID)
+	replaced := "cognito-custom-message/detach-on-stack-delete/" + p.poolID
+	status, err := h.stackStatus(ctx, ev.StackID)
+	if err == nil && status == cftypes.StackStatusUpdateRollbackInProgress {
+		log.Info("rollback: back to the stack's previous pool")
+		return replaced, nil, nil
+	}
+	confirm, _ := ev.ResourceProperties[PropConfirmPoolReplacement].(string)
+	if confirm == old.poolID && err == nil {
+		log.Info("the stack's pool is replaced, as confirmed: the old one is detached in the cleanup phase")
+		return replaced, nil, nil
+	}
+	why := ""
+	if err != nil {
+		why = " (the stack's status could not be read, so this cannot be told from a rollback: " + err.Error() + ")"
+	}
+	err = fmt.Errorf("CloudFormation is replacing the stack's user pool %s with a new one (%s)%s: refused. "+
+		"The old pool would be retained with all its users and the app clients built into apps, but lose its invoke permission: its sign-ups and password resets would fail. "+
+		"The update rolls back and the old pool goes on as before; the new, empty pool %s is retained (delete it by hand). "+
+		"To replace the pool on purpose, deploy with -c confirmPoolReplacement=%s (docs/stack-lifecycle.md)",
+		old.poolID, p.poolID, why, p.poolID, old.poolID)
+	log.Error("refused", "error", err.Error())
+	return id, nil, err
+}
+
 // detach puts the pool's previous trigger back (or none), if it still points at our function.
 func (h *Handler) detach(ctx context.Context, log *slog.Logger) error {
-	x, err := poolattach.PlanDetach(ctx, h.Cognito, h.Env.PoolID, h.Env.FunctionArn)
+	return h.detachPool(ctx, log, h.Env.PoolID)
+}
+
+func (h *Handler) detachPool(ctx context.Context, log *slog.Logger, pool string) error {
+	x, err := poolattach.PlanDetach(ctx, h.Cognito, pool, h.Env.FunctionArn)
 	if err == nil {
 		err = x.Apply(ctx, h.Cognito)
 	}

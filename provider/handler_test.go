@@ -533,7 +533,7 @@ func TestLogs(t *testing.T) {
 func TestEnvFromOS(t *testing.T) {
 	env := map[string]string{EnvPoolID: sesPool, EnvFunctionArn: ours, EnvStackID: stackID}
 	e, err := EnvFromOS(func(k string) string { return env[k] })
-	if err != nil || e != (Env{sesPool, ours, stackID}) {
+	if err != nil || e != (Env{PoolID: sesPool, FunctionArn: ours, StackID: stackID}) {
 		t.Errorf("%+v %v", e, err)
 	}
 	delete(env, EnvStackID)
@@ -729,5 +729,106 @@ func TestFunctionReplacedEdges(t *testing.T) {
 		// Not from this copy's function: refused even during a rollback.
 		mustFail(t, "old function not ours", w.send(p2, cfn.RequestUpdate, TypeAttach, a.physicalID, propsFor(sesPool, ours, false), propsFor(sesPool, someone, false)), "this provider acts only on")
 		w.expectOn("after the refusals", sesPool, oursRenamed, "")
+	})
+}
+
+// TestOwnPoolReplaced (issue 16 §4): CloudFormation replaces the stack's own pool (a change of
+// UsernameAttributes, AliasAttributes, …). The detach resource, whose UserPoolId refers to the
+// pool, sees the ID change in its Update. The previous release let it through: the retained old
+// pool, with its users and the app clients built into apps, lost its invoke permission in the
+// cleanup and every sign-up and reset on it failed; and `make destroy` never detached it.
+func TestOwnPoolReplaced(t *testing.T) {
+	oldPool, newPool := sesPool, smsPool
+	setup := func(t *testing.T, retired string) (*world, *Handler) {
+		w := newWorld(t, "sms-mfa", "developer-ses")
+		w.rewire(oldPool, ours) // both wired to the function by its fixed name, as CloudFormation does
+		w.rewire(newPool, ours)
+		h := w.provider(newPool) // its environment already names the new pool
+		h.Cognito = w.cog.Client()
+		h.Env.RetiredPoolID = retired
+		return w, h
+	}
+	confirmed := func(pool, confirm string) map[string]any {
+		p := detachProps(pool)
+		if confirm != "" {
+			p[PropConfirmPoolReplacement] = confirm
+		}
+		return p
+	}
+	const legacyID = "cognito-custom-message/detach-on-stack-delete"
+
+	t.Run("not confirmed: the update is refused, naming the key", func(t *testing.T) {
+		w, h := setup(t, "")
+		w.stacks.SetStatus(stackID, "UPDATE_IN_PROGRESS")
+		r := w.send(h, cfn.RequestUpdate, TypeDetachOnStackDelete, legacyID, confirmed(newPool, ""), detachProps(oldPool))
+		mustFail(t, "update", r, "-c confirmPoolReplacement="+oldPool)
+		// The rollback goes back to the old pool and must succeed.
+		w.stacks.SetStatus(stackID, "UPDATE_ROLLBACK_IN_PROGRESS")
+		back := w.provider(oldPool)
+		must(t, "rollback", w.send(back, cfn.RequestUpdate, TypeDetachOnStackDelete, legacyID, detachProps(oldPool), confirmed(newPool, "")))
+		if w.trigger(oldPool) != ours || w.cog.Calls("UpdateUserPool") != 0 {
+			t.Errorf("the old pool was changed: trigger %q, %d updates", w.trigger(oldPool), w.cog.Calls("UpdateUserPool"))
+		}
+	})
+	t.Run("confirmed with another pool's ID: refused", func(t *testing.T) {
+		w, h := setup(t, "eu-central-1_Elsewhere1")
+		w.stacks.SetStatus(stackID, "UPDATE_IN_PROGRESS")
+		mustFail(t, "update", w.send(h, cfn.RequestUpdate, TypeDetachOnStackDelete, legacyID, confirmed(newPool, "eu-central-1_Elsewhere1"), detachProps(oldPool)), "confirmPoolReplacement="+oldPool)
+	})
+	t.Run("status unreadable: refused rather than guessed", func(t *testing.T) {
+		w, h := setup(t, oldPool)
+		w.stacks.FailNext(1)
+		mustFail(t, "update", w.send(h, cfn.RequestUpdate, TypeDetachOnStackDelete, legacyID, confirmed(newPool, oldPool), detachProps(oldPool)), "could not be read")
+	})
+	t.Run("confirmed: a new physical ID, and its cleanup detaches the old pool only", func(t *testing.T) {
+		w, h := setup(t, oldPool)
+		w.stacks.SetStatus(stackID, "UPDATE_IN_PROGRESS")
+		r := must(t, "update", w.send(h, cfn.RequestUpdate, TypeDetachOnStackDelete, legacyID, confirmed(newPool, oldPool), detachProps(oldPool)))
+		if r.physicalID == legacyID || !strings.Contains(r.physicalID, newPool) {
+			t.Fatalf("physical ID %q: CloudFormation would not delete the old resource", r.physicalID)
+		}
+		must(t, "retried update", w.send(h, cfn.RequestUpdate, TypeDetachOnStackDelete, legacyID, confirmed(newPool, oldPool), detachProps(oldPool)))
+		before := w.cog.Pool(oldPool)["LambdaConfig"].(map[string]any)
+		delete(before, "CustomMessage")
+		w.stacks.SetStatus(stackID, "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
+		must(t, "cleanup: delete the old resource", w.send(h, cfn.RequestDelete, TypeDetachOnStackDelete, legacyID, detachProps(oldPool), nil))
+		if w.trigger(oldPool) != "" || w.trigger(newPool) != ours {
+			t.Errorf("old pool calls %q, new pool %q; want none and ours", w.trigger(oldPool), w.trigger(newPool))
+		}
+		if lc := w.cog.Pool(oldPool)["LambdaConfig"].(map[string]any); len(before) == 0 || fmt.Sprint(lc) != fmt.Sprint(before) {
+			t.Errorf("the old pool's other triggers changed: %v; want %v", lc, before)
+		}
+		must(t, "retried cleanup", w.send(h, cfn.RequestDelete, TypeDetachOnStackDelete, legacyID, detachProps(oldPool), nil))
+		// Later deploys keep the new physical ID; the stack's delete detaches the new pool.
+		u := must(t, "later update", w.send(h, cfn.RequestUpdate, TypeDetachOnStackDelete, r.physicalID, detachProps(newPool), confirmed(newPool, oldPool)))
+		if u.physicalID != r.physicalID {
+			t.Errorf("a later update changed the physical ID %q -> %q", r.physicalID, u.physicalID)
+		}
+		w.stacks.SetStatus(stackID, "DELETE_IN_PROGRESS")
+		must(t, "stack delete", w.send(h, cfn.RequestDelete, TypeDetachOnStackDelete, r.physicalID, detachProps(newPool), nil))
+		if w.trigger(newPool) != "" {
+			t.Errorf("the stack's delete left the new pool calling %q", w.trigger(newPool))
+		}
+	})
+	t.Run("confirmed, then rolled back: the old pool is kept wired", func(t *testing.T) {
+		w, h := setup(t, oldPool)
+		w.stacks.SetStatus(stackID, "UPDATE_IN_PROGRESS")
+		r := must(t, "update", w.send(h, cfn.RequestUpdate, TypeDetachOnStackDelete, legacyID, confirmed(newPool, oldPool), detachProps(oldPool)))
+		w.stacks.SetStatus(stackID, "UPDATE_ROLLBACK_IN_PROGRESS")
+		back := w.provider(oldPool)
+		back.Cognito = w.cog.Client()
+		must(t, "rollback", w.send(back, cfn.RequestUpdate, TypeDetachOnStackDelete, r.physicalID, detachProps(oldPool), confirmed(newPool, oldPool)))
+		w.stacks.SetStatus(stackID, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
+		must(t, "rollback cleanup: delete the new resource", w.send(back, cfn.RequestDelete, TypeDetachOnStackDelete, r.physicalID, confirmed(newPool, oldPool), nil))
+		if w.trigger(oldPool) != ours {
+			t.Errorf("the rollback left the old pool calling %q; want ours", w.trigger(oldPool))
+		}
+	})
+	t.Run("an update that does not move the pool keeps its physical ID", func(t *testing.T) {
+		w, h := setup(t, "")
+		r := must(t, "update", w.send(h, cfn.RequestUpdate, TypeDetachOnStackDelete, legacyID, detachProps(newPool), detachProps(newPool)))
+		if r.physicalID != legacyID || w.stacks.Calls() != 0 {
+			t.Errorf("physical ID %q, %d status reads", r.physicalID, w.stacks.Calls())
+		}
 	})
 }
