@@ -280,8 +280,11 @@ func (h *Handler) replacePool(ctx context.Context, ev cfn.Event, log *slog.Logge
 	replaced := "cognito-custom-message/detach-on-stack-delete/" + p.poolID
 	status, err := h.stackStatus(ctx, ev.StackID)
 	if err == nil && status == cftypes.StackStatusUpdateRollbackInProgress {
+		// The physical ID stays: a new one would make CloudFormation delete a resource in the
+		// rollback's cleanup. No Delete decides anything by the ID anyway, only by the stack's
+		// status, this copy's environment and the pool the Delete names.
 		log.Info("rollback: back to the stack's previous pool")
-		return replaced, nil, nil
+		return id, nil, nil
 	}
 	confirm, _ := ev.ResourceProperties[PropConfirmPoolReplacement].(string)
 	if confirm == old.poolID && err == nil {

@@ -766,6 +766,9 @@ func TestOwnPoolReplaced(t *testing.T) {
 		w.stacks.SetStatus(stackID, "UPDATE_ROLLBACK_IN_PROGRESS")
 		back := w.provider(oldPool)
 		must(t, "rollback", w.send(back, cfn.RequestUpdate, TypeDetachOnStackDelete, legacyID, detachProps(oldPool), confirmed(newPool, "")))
+		// Whatever CloudFormation deletes in the rollback's cleanup leaves the old pool wired.
+		w.stacks.SetStatus(stackID, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
+		must(t, "rollback cleanup", w.send(back, cfn.RequestDelete, TypeDetachOnStackDelete, legacyID, confirmed(newPool, ""), nil))
 		if w.trigger(oldPool) != ours || w.cog.Calls("UpdateUserPool") != 0 {
 			t.Errorf("the old pool was changed: trigger %q, %d updates", w.trigger(oldPool), w.cog.Calls("UpdateUserPool"))
 		}
@@ -817,7 +820,10 @@ func TestOwnPoolReplaced(t *testing.T) {
 		w.stacks.SetStatus(stackID, "UPDATE_ROLLBACK_IN_PROGRESS")
 		back := w.provider(oldPool)
 		back.Cognito = w.cog.Client()
-		must(t, "rollback", w.send(back, cfn.RequestUpdate, TypeDetachOnStackDelete, r.physicalID, detachProps(oldPool), confirmed(newPool, oldPool)))
+		rb := must(t, "rollback", w.send(back, cfn.RequestUpdate, TypeDetachOnStackDelete, r.physicalID, detachProps(oldPool), confirmed(newPool, oldPool)))
+		if rb.physicalID != r.physicalID {
+			t.Errorf("the rollback changed the physical ID %q -> %q", r.physicalID, rb.physicalID)
+		}
 		w.stacks.SetStatus(stackID, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
 		must(t, "rollback cleanup: delete the new resource", w.send(back, cfn.RequestDelete, TypeDetachOnStackDelete, r.physicalID, confirmed(newPool, oldPool), nil))
 		if w.trigger(oldPool) != ours {
