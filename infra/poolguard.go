@@ -27,8 +27,8 @@ var PoolReplacementProperties = []string{"AliasAttributes", "Schema", "UsernameA
 // PoolPinFile is the committed record of what the stack's pool was created with.
 const PoolPinFile = "infra/userpool-pin.json"
 
-// poolPin holds, for each of PoolReplacementProperties, the JSON the template gives the stack's
-// own pool. A synth cannot know what was deployed; this file says what the code deployed last, so
+// poolPin holds the stack's own pool's logical ID and, for each of PoolReplacementProperties, the
+// JSON the template gives it. A synth cannot know what was deployed; this file says what the code deployed last, so
 // a change to one of those properties — in stack.go, in a CDK upgrade's defaults, in an override —
 // fails every synth and test until it is confirmed, instead of reaching a deploy.
 //
@@ -53,7 +53,7 @@ func confirmedPoolReplacement(scope constructs.Construct) (string, error) {
 // property, both values, and what to do. A template without a pool of its own (existing-pool
 // mode) passes.
 func CheckPoolReplacement(template map[string]any, confirm string) error {
-	props, found := ownPoolProperties(template)
+	logicalID, props, found := ownPool(template)
 	if !found {
 		return nil
 	}
@@ -61,8 +61,12 @@ func CheckPoolReplacement(template map[string]any, confirm string) error {
 	if err := json.Unmarshal(poolPin, &pinned); err != nil {
 		return fmt.Errorf("%s: %v", PoolPinFile, err)
 	}
-	now := map[string]any{}
+	// A new logical ID is a new pool too: CloudFormation creates it and retains the old one.
+	now := map[string]any{PinLogicalID: logicalID}
 	var changed []string
+	if got, _ := json.Marshal(logicalID); string(got) != string(canonical(pinned[PinLogicalID])) {
+		changed = append(changed, fmt.Sprintf("%s: %s -> %s", PinLogicalID, canonical(pinned[PinLogicalID]), got))
+	}
 	for _, k := range PoolReplacementProperties {
 		now[k] = props[k]
 		got, _ := json.Marshal(props[k])
@@ -87,20 +91,26 @@ func CheckPoolReplacement(template map[string]any, confirm string) error {
 		strings.Join(names(changed), ", "), strings.Join(changed, "\n  "), KeyConfirmPoolReplacement, PoolPinFile, pin)
 }
 
-// ownPoolProperties returns the properties of the template's one AWS::Cognito::UserPool.
-func ownPoolProperties(template map[string]any) (map[string]any, bool) {
+// PinLogicalID is the pin's entry for the pool's logical ID.
+const PinLogicalID = "LogicalId"
+
+// ownPool returns the logical ID and properties of the template's one AWS::Cognito::UserPool.
+func ownPool(template map[string]any) (string, map[string]any, bool) {
 	res, _ := template["Resources"].(map[string]any)
-	for _, r := range res {
+	for id, r := range res {
 		r, _ := r.(map[string]any)
 		if r["Type"] == "AWS::Cognito::UserPool" {
 			props, _ := r["Properties"].(map[string]any)
-			return props, true
+			return id, props, true
 		}
 	}
-	return nil, false
+	return "", nil, false
 }
 
 func canonical(raw json.RawMessage) []byte {
+	if raw == nil {
+		return []byte("null")
+	}
 	var v any
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return raw

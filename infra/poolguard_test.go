@@ -52,6 +52,7 @@ func TestPoolReplacementRefused(t *testing.T) {
 		"Schema": func(p awscognito.CfnUserPool) {
 			p.AddPropertyOverride(jsii.String("Schema.0.Required"), false)
 		},
+		PinLogicalID: func(p awscognito.CfnUserPool) { p.OverrideLogicalId(jsii.String("UserPoolRenamed")) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := guardedApp(t, nil, change)
@@ -89,8 +90,8 @@ func TestPoolPinMatchesTheStack(t *testing.T) {
 	if err := json.Unmarshal(poolPin, &pinned); err != nil {
 		t.Fatal(err)
 	}
-	if len(pinned) != len(PoolReplacementProperties) {
-		t.Errorf("%s pins %d properties; want %v", PoolPinFile, len(pinned), PoolReplacementProperties)
+	if len(pinned) != len(PoolReplacementProperties)+1 || pinned[PinLogicalID] == nil {
+		t.Errorf("%s pins %d entries; want the logical ID and %v", PoolPinFile, len(pinned), PoolReplacementProperties)
 	}
 	if fmt.Sprint(pinned["UsernameAttributes"]) != "[email]" || pinned["AliasAttributes"] != nil {
 		t.Errorf("the pin does not hold what stack.go asks for (the email address as user name): %v", pinned)
