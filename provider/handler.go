@@ -159,8 +159,8 @@ func (h *Handler) attach(ctx context.Context, ev cfn.Event) (string, map[string]
 			return id, nil, err
 		}
 		function = p.functionArn
-		log = log.With("function", function)
-		log.Warn("rollback reached the attachment before this provider's environment: moving the pool back to the function the update replaced", "from", h.Env.FunctionArn)
+		log = log.With("rollback_to", function)
+		log.Warn("rollback reached the attachment before this provider's environment: moving the pool back to the function the update replaced")
 	}
 	if ev.RequestType == cfn.RequestDelete {
 		return id, nil, h.detach(ctx, log)
@@ -181,7 +181,7 @@ func (h *Handler) attach(ctx context.Context, ev cfn.Event) (string, map[string]
 		log = log.With("replaces", a.Replaces)
 	}
 	if a.Err != nil && ev.RequestType == cfn.RequestUpdate && (!a.HasRecord || a.Record.Applied == p.opt.String()) {
-		if earlier := a.Current != function && (a.Current == a.Replaces || a.Current == opt.Earlier); earlier {
+		if a.Current != function && (a.Current == a.Replaces || a.Current == opt.Earlier) {
 			err := fmt.Errorf("the pool still calls %s, an earlier function of this stack that CloudFormation deletes after this update, and cannot be moved to %s: %w",
 				a.Current, function, a.Err)
 			log.Error("attach failed", "error", err.Error())
