@@ -36,7 +36,7 @@ func run() error {
 	if err := checkBrands(cfg.Brands, os.Stderr); err != nil {
 		return err
 	}
-	_, err = NewCustomMessageStack(app, cfg.StackName, &CustomMessageStackProps{
+	stack, err := NewCustomMessageStack(app, cfg.StackName, &CustomMessageStackProps{
 		StackProps: awscdk.StackProps{
 			// Account and region from the CLI's credentials at deploy; synth stays environment-agnostic.
 			Env: &awscdk.Environment{
@@ -50,6 +50,20 @@ func run() error {
 		return err
 	}
 	CheckWithNag(app)
-	app.Synth(nil)
-	return nil
+	return synthChecked(app, stack)
+}
+
+// synthChecked synthesizes the app, then checks the stack's own pool (CheckPoolReplacement) in the
+// template CloudFormation receives: overrides and CDK defaults included.
+func synthChecked(app awscdk.App, stack *CustomMessageStack) error {
+	asm := app.Synth(nil)
+	tpl, ok := asm.GetStackArtifact(stack.ArtifactId()).Template().(map[string]any)
+	if !ok {
+		return fmt.Errorf("the synthesized template of %s is not a JSON object", *stack.StackName())
+	}
+	confirm, err := confirmedPoolReplacement(app)
+	if err != nil {
+		return err
+	}
+	return CheckPoolReplacement(tpl, confirm)
 }

@@ -70,7 +70,7 @@ func (s *CustomMessageStack) attachToExistingPool(stack awscdk.Stack, cfg Config
 	s.Provider, logs, role = newGoFunction(scope, "Provider", cfg, goFunctionProps{
 		assetDir:        cfg.ProviderAssetDir,
 		description:     "Attaches the CustomMessage trigger to user pool " + cfg.UserPoolID + " without resetting it",
-		roleDescription: "cognito-custom-message attachment: reads and updates one user pool, writes its own logs",
+		roleDescription: "cognito-custom-message attachment: reads and updates one user pool, reads the stack's status, writes its own logs",
 		timeout:         ProviderTimeout,
 		environment:     providerEnv(cfg.UserPoolID, s.Function, stack),
 	})
@@ -78,6 +78,14 @@ func (s *CustomMessageStack) attachToExistingPool(stack awscdk.Stack, cfg Config
 		Sid:       jsii.String("AttachToOnePool"),
 		Actions:   jsii.Strings("cognito-idp:DescribeUserPool", "cognito-idp:UpdateUserPool"),
 		Resources: jsii.Strings(*poolArn),
+	}))
+	// A rollback of an update that replaced the trigger function may reach the attachment before
+	// the provider's own environment; the provider then checks that the stack is rolling back
+	// (provider/handler.go, rollingBack).
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("ReadThisStacksStatus"),
+		Actions:   jsii.Strings("cloudformation:DescribeStacks"),
+		Resources: jsii.Strings(*stack.StackId()),
 	}))
 	if cfg.PoolSMSRoleArn != "" {
 		// Cognito checks at every UpdateUserPool that the caller may pass the pool's SMS role
@@ -124,11 +132,28 @@ func (s *CustomMessageStack) attachToExistingPool(stack awscdk.Stack, cfg Config
 // detachOnStackDelete adds the resource that removes the trigger from the stack's own pool when,
 // and only when, the stack is deleted (provider/handler.go says how it tells): the pool is
 // retained, and would otherwise keep calling the deleted function, failing every sign-up.
+//
+// The same resource refuses, at deploy time, an update in which CloudFormation replaced the pool
+// (its UserPoolId changes) unless confirmPoolReplacement names the old pool; confirmed, its
+// provider may detach that old pool in the update's cleanup phase, and nothing else.
 func (s *CustomMessageStack) detachOnStackDelete(stack awscdk.Stack, cfg Config) error {
 	if err := checkProviderAsset(cfg); err != nil {
 		return err
 	}
+	retired, err := confirmedPoolReplacement(stack)
+	if err != nil {
+		return err
+	}
 	scope := constructs.NewConstruct(stack, jsii.String("DetachOnStackDelete"))
+	env := providerEnv(*s.UserPool.UserPoolId(), s.Function, stack)
+	props := map[string]any{
+		"UserPoolId":  s.UserPool.UserPoolId(),
+		"FunctionArn": s.Function.FunctionArn(),
+	}
+	if retired != "" {
+		(*env)["RETIRED_POOL_ID"] = jsii.String(retired)
+		props["ConfirmPoolReplacement"] = retired
+	}
 	var role awsiam.Role
 	var logs awslogs.LogGroup
 	s.Provider, logs, role = newGoFunction(scope, "Provider", cfg, goFunctionProps{
@@ -136,32 +161,49 @@ func (s *CustomMessageStack) detachOnStackDelete(stack awscdk.Stack, cfg Config)
 		description:     "Detaches the CustomMessage trigger from the retained user pool when the stack is deleted",
 		roleDescription: "cognito-custom-message detach on stack delete: reads the stack's status, reads and updates its pool, writes its own logs",
 		timeout:         ProviderTimeout,
-		environment:     providerEnv(*s.UserPool.UserPoolId(), s.Function, stack),
+		environment:     env,
 	})
 	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:       jsii.String("DetachFromThePool"),
 		Actions:   jsii.Strings("cognito-idp:DescribeUserPool", "cognito-idp:UpdateUserPool"),
 		Resources: jsii.Strings(*s.UserPool.UserPoolArn()),
 	}))
+	if retired != "" {
+		role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:     jsii.String("DetachFromTheReplacedPool"),
+			Actions: jsii.Strings("cognito-idp:DescribeUserPool", "cognito-idp:UpdateUserPool"),
+			Resources: jsii.Strings(*stack.FormatArn(&awscdk.ArnComponents{
+				Service: jsii.String("cognito-idp"), Resource: jsii.String("userpool"),
+				ResourceName: jsii.String(retired), ArnFormat: awscdk.ArnFormat_SLASH_RESOURCE_NAME,
+			})),
+		}))
+	}
 	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:       jsii.String("ReadThisStacksStatus"),
 		Actions:   jsii.Strings("cloudformation:DescribeStacks"),
 		Resources: jsii.Strings(*stack.StackId()),
 	}))
-	cr := awscdk.NewCustomResource(scope, jsii.String("Resource"), &awscdk.CustomResourceProps{
+	s.detach = awscdk.NewCustomResource(scope, jsii.String("Resource"), &awscdk.CustomResourceProps{
 		ServiceToken:   s.Provider.FunctionArn(),
 		ServiceTimeout: awscdk.Duration_Seconds(jsii.Number(ProviderServiceTimeout)),
 		ResourceType:   jsii.String(DetachResourceType),
-		Properties: &map[string]any{
-			"UserPoolId":  s.UserPool.UserPoolId(),
-			"FunctionArn": s.Function.FunctionArn(),
-		},
+		Properties:     &props,
 	})
-	cr.Node().AddDependency(role)
+	s.detach.Node().AddDependency(role)
 	s.ProviderAlarm = providerAlarm(scope, s.Provider, logs, cfg,
 		"Detaching the CustomMessage trigger from the retained user pool failed or could not tell whether the stack was being deleted (see the provider's log): "+
 			"the kept pool may still call the deleted function, failing every sign-up; remove its CustomMessage trigger.")
 	return nil
+}
+
+// detachBeforePermission makes the detach resource depend on the pool's invoke permission: when
+// CloudFormation replaces the pool, both are replaced, and the cleanup deletes dependents first —
+// the old pool is detached before it loses its permission, never calling a function it may no
+// longer invoke.
+func (s *CustomMessageStack) detachBeforePermission() {
+	if perm := s.Function.Node().TryFindChild(jsii.String("CognitoInvoke")); perm != nil && s.detach != nil {
+		s.detach.Node().AddDependency(perm)
+	}
 }
 
 func checkProviderAsset(cfg Config) error {

@@ -87,12 +87,19 @@ func TestExistingPoolStack(t *testing.T) {
 			})
 		})
 	})
-	t.Run("the provider may describe and update that pool, nothing else", func(t *testing.T) {
-		var cognito int
+	t.Run("the provider may describe and update that pool, and read its stack's status, nothing else", func(t *testing.T) {
+		var cognito, status int
 		for _, st := range statements(tpl, "") {
 			actions := fmt.Sprint(st["Action"])
 			if strings.Contains(actions, "*") || fmt.Sprint(st["Resource"]) == "*" {
 				t.Errorf("wildcard in %v", st)
+			}
+			if actions == "cloudformation:DescribeStacks" {
+				status++
+				if !reflect.DeepEqual(st["Resource"], map[string]any{"Ref": "AWS::StackId"}) {
+					t.Errorf("status statement %v", st)
+				}
+				continue
 			}
 			if strings.Contains(actions, "iam:") || strings.Contains(actions, "cloudformation:") {
 				t.Errorf("unexpected statement %v", st)
@@ -104,8 +111,8 @@ func TestExistingPoolStack(t *testing.T) {
 				}
 			}
 		}
-		if cognito != 1 {
-			t.Errorf("%d statements grant Cognito actions; want 1", cognito)
+		if cognito != 1 || status != 1 {
+			t.Errorf("%d statements grant Cognito actions, %d read the stack's status; want 1 and 1", cognito, status)
 		}
 	})
 	t.Run("an alarm on the provider's errors, logged or not", func(t *testing.T) {

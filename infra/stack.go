@@ -40,6 +40,8 @@ type CustomMessageStack struct {
 	Provider awslambda.Function
 	// ProviderAlarm fires when the provider fails or leaves a pool as it was (pool.go).
 	ProviderAlarm awscloudwatch.Alarm
+	// detach is the stack's own pool's detach resource (pool.go); nil in existing-pool mode.
+	detach awscdk.CustomResource
 	// FallbackAlarm fires when the function leaves messages to Cognito's own template: broken
 	// templates, events without a usable code placeholder, a panic or a deadline too close.
 	FallbackAlarm awscloudwatch.Alarm
@@ -143,6 +145,7 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 	// Apps have its ID built in; the pool is retained, so the client stays with it.
 	s.Client.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN)
 	s.wireTriggerByName(stack, cfg)
+	s.detachBeforePermission()
 	if len(cfg.Brands.Brands) > 0 {
 		ids := s.addBrandClients(stack, cfg)
 		s.Function.AddEnvironment(jsii.String("BRAND_CLIENTS"), brandClientPairs(cfg.Brands.Clients, ids), nil)

@@ -58,7 +58,12 @@ func synth(t *testing.T, context map[string]any) (*CustomMessageStack, assertion
 		t.Fatalf("NewCustomMessageStack: %v", err)
 	}
 	CheckWithNag(app)
-	return stack, assertions.Template_FromStack(stack.Stack, nil)
+	tpl := assertions.Template_FromStack(stack.Stack, nil)
+	confirm, _ := context[KeyConfirmPoolReplacement].(string)
+	if err := CheckPoolReplacement(*tpl.ToJSON(), confirm); err != nil {
+		t.Fatalf("synth refused: %v", err)
+	}
+	return stack, tpl
 }
 
 // expectNagClean fails on every cdk-nag AwsSolutions error or warning left unsuppressed.

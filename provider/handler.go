@@ -25,17 +25,27 @@ const (
 	EnvPoolID      = "USER_POOL_ID"
 	EnvFunctionArn = "FUNCTION_ARN"
 	EnvStackID     = "STACK_ID"
+	// EnvRetiredPoolID names the stack's previous own pool when a deploy confirms that
+	// CloudFormation replaces it (-c confirmPoolReplacement=<its ID>); unset otherwise.
+	EnvRetiredPoolID = "RETIRED_POOL_ID"
 )
+
+// PropConfirmPoolReplacement is the detach resource's property that confirms a replacement of the
+// stack's own pool: the ID of the pool being replaced.
+const PropConfirmPoolReplacement = "ConfirmPoolReplacement"
 
 // Env is what one copy of the provider was deployed for. It acts on these and nothing else: an
 // event naming another pool, function or stack is refused, whoever sent it.
 type Env struct {
 	PoolID, FunctionArn, StackID string
+	// RetiredPoolID is the stack's own pool that a confirmed replacement retires; this copy may
+	// detach it in the update's cleanup phase (detachOnStackDelete).
+	RetiredPoolID string
 }
 
 // EnvFromOS reads the environment through getenv.
 func EnvFromOS(getenv func(string) string) (Env, error) {
-	e := Env{PoolID: getenv(EnvPoolID), FunctionArn: getenv(EnvFunctionArn), StackID: getenv(EnvStackID)}
+	e := Env{PoolID: getenv(EnvPoolID), FunctionArn: getenv(EnvFunctionArn), StackID: getenv(EnvStackID), RetiredPoolID: getenv(EnvRetiredPoolID)}
 	if e.PoolID == "" || e.FunctionArn == "" || e.StackID == "" {
 		return e, fmt.Errorf("%s, %s and %s must be set", EnvPoolID, EnvFunctionArn, EnvStackID)
 	}
@@ -90,15 +100,33 @@ func parse(p map[string]any) properties {
 }
 
 // owns refuses an event that names another pool, function or stack than this copy was deployed
-// for. The stack never produces one: each pool has its own copy of the provider (stack.go), the
-// trigger function's ARN does not change (its name is fixed on the stack's own pool, generated once on an
-// existing one), nor does the stack's ID.
+// for. The stack never produces one: each pool has its own copy of the provider (stack.go), and the
+// stack's ID does not change. The trigger function's ARN may (a new logical ID or name replaces the
+// function): CloudFormation then updates this copy's environment before the attachment, which
+// depends on it, so forward updates always match; rollingBack covers the rollback.
 func (h *Handler) owns(ev cfn.Event, p properties) error {
 	if p.poolID == h.Env.PoolID && p.functionArn == h.Env.FunctionArn && ev.StackID == h.Env.StackID {
 		return nil
 	}
 	return fmt.Errorf("this provider acts only on pool %s and function %s for stack %s; the request names pool %q, function %q, stack %q: refused",
 		h.Env.PoolID, h.Env.FunctionArn, h.Env.StackID, p.poolID, p.functionArn, ev.StackID)
+}
+
+// rollingBack reports whether an Update that names another function than this copy's environment
+// is the rollback of an update that replaced the function, reaching the attachment before this
+// copy's own environment was rolled back: the request moves the pool from this copy's function
+// (OldResourceProperties) back to the one it replaced, for this very pool and stack, while
+// CloudFormation says the stack is rolling back. CloudFormation's documentation does not say in
+// which order a rollback reverts dependent resources, so both orders must work: refusing here
+// would leave the stack in UPDATE_ROLLBACK_FAILED with the pool on a function the rollback's
+// cleanup deletes. The stack's status is what a caller other than CloudFormation cannot forge.
+func (h *Handler) rollingBack(ctx context.Context, ev cfn.Event, p, old properties) bool {
+	if ev.RequestType != cfn.RequestUpdate || ev.StackID != h.Env.StackID || p.poolID != h.Env.PoolID ||
+		old.poolID != h.Env.PoolID || old.functionArn != h.Env.FunctionArn || p.functionArn == "" {
+		return false
+	}
+	status, err := h.stackStatus(ctx, ev.StackID)
+	return err == nil && status == cftypes.StackStatusUpdateRollbackInProgress
 }
 
 // attach serves Custom::CognitoCustomMessageTrigger.
@@ -109,32 +137,58 @@ func (h *Handler) owns(ev cfn.Event, p properties) error {
 // idempotent and safe to retry — a Create retried after its update went through, the Delete
 // CloudFormation sends after a failed Create (whatever physical ID it carries), a rollback.
 //
+// The record also names its owner, this stack: a trigger it names is ours, so when the function's
+// ARN changes the Update moves the pool to the new function (whatever replaceExistingTrigger
+// says) and keeps the original previous trigger, never recording our old function as "previous".
+//
 // Updates never block a rollback: when a pool condition refuses an Update (a foreign trigger
 // without replace, a managed pool, settings this release cannot carry), the Update fails only if
 // the pool's record shows the last applied options differ from the event's — a forward change.
 // An Update back to the options last applied (the shape of a rollback), or to a pool without our
-// record, leaves the pool as it is and succeeds, logged as an error for the alarm.
+// record, leaves the pool as it is and succeeds, logged as an error for the alarm — unless the pool
+// would be left on an earlier function of ours, which CloudFormation deletes after the update:
+// that fails, loudly, rather than leave every message on the pool failing.
 func (h *Handler) attach(ctx context.Context, ev cfn.Event) (string, map[string]any, error) {
 	id := "cognito-custom-message/attach/" + h.Env.PoolID
-	p := parse(ev.ResourceProperties)
-	log := h.Log.With("request_type", string(ev.RequestType), "resource_type", ev.ResourceType, "pool", h.Env.PoolID, "function", h.Env.FunctionArn)
+	p, old := parse(ev.ResourceProperties), parse(ev.OldResourceProperties)
+	function := h.Env.FunctionArn
+	log := h.Log.With("request_type", string(ev.RequestType), "resource_type", ev.ResourceType, "pool", h.Env.PoolID, "function", function)
 	if err := h.owns(ev, p); err != nil {
-		log.Error("refused", "error", err.Error())
-		return id, nil, err
+		if !h.rollingBack(ctx, ev, p, old) {
+			log.Error("refused", "error", err.Error())
+			return id, nil, err
+		}
+		function = p.functionArn
+		log = log.With("rollback_to", function)
+		log.Warn("rollback reached the attachment before this provider's environment: moving the pool back to the function the update replaced")
 	}
 	if ev.RequestType == cfn.RequestDelete {
 		return id, nil, h.detach(ctx, log)
 	}
 
-	a, err := poolattach.PlanAttach(ctx, h.Cognito, h.Env.PoolID, h.Env.FunctionArn, p.opt)
+	opt := p.opt
+	opt.Owner = h.Env.StackID
+	if ev.RequestType == cfn.RequestUpdate && old.functionArn != function {
+		opt.Earlier = old.functionArn
+	}
+	a, err := poolattach.PlanAttach(ctx, h.Cognito, h.Env.PoolID, function, opt)
 	if err != nil {
 		log.Error("attach failed", "error", err.Error())
 		return id, nil, err
 	}
 	log = log.With("current", a.Current, "previous", a.Previous, "options", p.opt.String())
+	if a.Replaces != "" {
+		log = log.With("replaces", a.Replaces)
+	}
 	if a.Err != nil && ev.RequestType == cfn.RequestUpdate && (!a.HasRecord || a.Record.Applied == p.opt.String()) {
+		if a.Current != function && (a.Current == a.Replaces || a.Current == opt.Earlier) {
+			err := fmt.Errorf("the pool still calls %s, an earlier function of this stack that CloudFormation deletes after this update, and cannot be moved to %s: %w",
+				a.Current, function, a.Err)
+			log.Error("attach failed", "error", err.Error())
+			return id, nil, err
+		}
 		log.Error("left as it is: the pool refuses this attachment, and this update may be a rollback", "error", a.Err.Error())
-		return id, map[string]any{"PreviousCustomMessage": a.Previous, "Attached": fmt.Sprint(a.Current == h.Env.FunctionArn)}, nil
+		return id, map[string]any{"PreviousCustomMessage": a.Previous, "Attached": fmt.Sprint(a.Current == function)}, nil
 	}
 	if err := a.Apply(ctx, h.Cognito); err != nil {
 		log.Error("attach failed", "error", err.Error())
@@ -158,13 +212,18 @@ func (h *Handler) attach(ctx context.Context, ev cfn.Event) (string, map[string]
 // creation failed; the retained pool outlives it) detach; every other status leaves the pool.
 // When the status cannot be read the pool is left wired and an error is logged: that never breaks
 // a rollback, and it is no worse than before this resource existed.
+//
+// The resource also guards against CloudFormation replacing the pool (replacePool).
 func (h *Handler) detachOnStackDelete(ctx context.Context, ev cfn.Event) (string, map[string]any, error) {
 	id := "cognito-custom-message/detach-on-stack-delete"
 	log := h.Log.With("request_type", string(ev.RequestType), "resource_type", ev.ResourceType, "pool", h.Env.PoolID, "function", h.Env.FunctionArn)
-	if ev.RequestType != cfn.RequestDelete {
+	switch ev.RequestType {
+	case cfn.RequestCreate:
 		// CloudFormation wires the trigger through the pool's LambdaConfig; nothing to do.
 		log.Info("nothing to do")
 		return id, nil, nil
+	case cfn.RequestUpdate:
+		return h.replacePool(ctx, ev, log)
 	}
 	if ev.StackID != h.Env.StackID {
 		err := fmt.Errorf("this provider serves stack %s; the request is from %q: refused", h.Env.StackID, ev.StackID)
@@ -177,20 +236,81 @@ func (h *Handler) detachOnStackDelete(ctx context.Context, ev cfn.Event) (string
 		return id, nil, nil
 	}
 	log = log.With("stack_status", string(status))
+	p := parse(ev.ResourceProperties)
+	if retired := h.Env.RetiredPoolID; status == cftypes.StackStatusUpdateCompleteCleanupInProgress && retired != "" && p.poolID == retired &&
+		retired != h.Env.PoolID && p.functionArn == h.Env.FunctionArn {
+		// The cleanup after a confirmed replacement of the pool: the old pool keeps its users and
+		// its app clients but loses its invoke permission right after, so it goes back to
+		// Cognito's own messages rather than failing every sign-up and reset.
+		log = log.With("retired_pool", retired)
+		log.Info("the stack's pool was replaced: detaching the old one")
+		return id, nil, h.detachPool(ctx, log, retired)
+	}
 	if status != cftypes.StackStatusDeleteInProgress && status != cftypes.StackStatusRollbackInProgress {
 		log.Info("left wired: the stack is not being deleted")
 		return id, nil, nil
 	}
-	if err := h.owns(ev, parse(ev.ResourceProperties)); err != nil {
+	if err := h.owns(ev, p); err != nil {
 		log.Error("refused", "error", err.Error())
 		return id, nil, err
 	}
 	return id, nil, h.detach(ctx, log)
 }
 
+// replacePool serves the Update of the detach resource. Its UserPoolId refers to the stack's own
+// pool, so it changes only when CloudFormation has just replaced that pool (a change of
+// UsernameAttributes, AliasAttributes, …): the old pool is retained with all its users, and the app
+// clients built into apps, but its invoke permission is scoped to it and is deleted in the
+// cleanup — its sign-ups and resets would fail from then on. The synth refuses such a change
+// unless confirmed (infra/poolguard.go); this refuses it at deploy time too, whatever caused it,
+// unless the update names the old pool in ConfirmPoolReplacement. The update then rolls back and
+// the old pool goes on as before (the new, empty one is retained: Retain and deletion protection).
+// Confirmed, the resource takes a new physical ID, so CloudFormation deletes the old one in the
+// cleanup phase, and that Delete detaches the old pool (detachOnStackDelete).
+//
+// A rollback moves the pool ID back the other way, and is never refused.
+func (h *Handler) replacePool(ctx context.Context, ev cfn.Event, log *slog.Logger) (string, map[string]any, error) {
+	id := ev.PhysicalResourceID
+	p, old := parse(ev.ResourceProperties), parse(ev.OldResourceProperties)
+	if old.poolID == "" || p.poolID == old.poolID {
+		log.Info("nothing to do")
+		return id, nil, nil
+	}
+	log = log.With("old_pool", old.poolID)
+	replaced := "cognito-custom-message/detach-on-stack-delete/" + p.poolID
+	status, err := h.stackStatus(ctx, ev.StackID)
+	if err == nil && status == cftypes.StackStatusUpdateRollbackInProgress {
+		// The physical ID stays: a new one would make CloudFormation delete a resource in the
+		// rollback's cleanup. No Delete decides anything by the ID anyway, only by the stack's
+		// status, this copy's environment and the pool the Delete names.
+		log.Info("rollback: back to the stack's previous pool")
+		return id, nil, nil
+	}
+	confirm, _ := ev.ResourceProperties[PropConfirmPoolReplacement].(string)
+	if confirm == old.poolID && err == nil {
+		log.Info("the stack's pool is replaced, as confirmed: the old one is detached in the cleanup phase")
+		return replaced, nil, nil
+	}
+	why := ""
+	if err != nil {
+		why = " (the stack's status could not be read, so this cannot be told from a rollback: " + err.Error() + ")"
+	}
+	err = fmt.Errorf("CloudFormation is replacing the stack's user pool %s with a new one (%s)%s: refused. "+
+		"The old pool would be retained with all its users and the app clients built into apps, but lose its invoke permission: its sign-ups and password resets would fail. "+
+		"The update rolls back and the old pool goes on as before; the new, empty pool %s is retained (delete it by hand). "+
+		"To replace the pool on purpose, deploy with -c confirmPoolReplacement=%s (docs/stack-lifecycle.md)",
+		old.poolID, p.poolID, why, p.poolID, old.poolID)
+	log.Error("refused", "error", err.Error())
+	return id, nil, err
+}
+
 // detach puts the pool's previous trigger back (or none), if it still points at our function.
 func (h *Handler) detach(ctx context.Context, log *slog.Logger) error {
-	x, err := poolattach.PlanDetach(ctx, h.Cognito, h.Env.PoolID, h.Env.FunctionArn)
+	return h.detachPool(ctx, log, h.Env.PoolID)
+}
+
+func (h *Handler) detachPool(ctx context.Context, log *slog.Logger, pool string) error {
+	x, err := poolattach.PlanDetach(ctx, h.Cognito, pool, h.Env.FunctionArn)
 	if err == nil {
 		err = x.Apply(ctx, h.Cognito)
 	}

@@ -533,11 +533,308 @@ func TestLogs(t *testing.T) {
 func TestEnvFromOS(t *testing.T) {
 	env := map[string]string{EnvPoolID: sesPool, EnvFunctionArn: ours, EnvStackID: stackID}
 	e, err := EnvFromOS(func(k string) string { return env[k] })
-	if err != nil || e != (Env{sesPool, ours, stackID}) {
+	if err != nil || e != (Env{PoolID: sesPool, FunctionArn: ours, StackID: stackID}) {
 		t.Errorf("%+v %v", e, err)
 	}
 	delete(env, EnvStackID)
 	if _, err := EnvFromOS(func(k string) string { return env[k] }); err == nil {
 		t.Error("a missing variable was accepted")
 	}
+}
+
+// oursRenamed is the trigger function after a change of its logical ID or name: CloudFormation
+// creates it under a new ARN, updates the provider's environment and then the attachment, and
+// deletes the old function in the cleanup phase.
+const oursRenamed = "arn:aws:lambda:eu-central-1:123456789012:function:CognitoCustomMessage-dev-TriggerFunction0A1B2C3D-GhIjKl"
+
+// providerFor is the provider copy whose environment names fn.
+func (w *world) providerFor(pool, fn string) *Handler {
+	h := w.provider(pool)
+	h.Env.FunctionArn = fn
+	return h
+}
+
+func propsFor(pool, fn string, replace bool) map[string]any {
+	p := props(pool, replace, false)
+	p["FunctionArn"] = fn
+	return p
+}
+
+// record is the pool's record as the provider reads it.
+func (w *world) record(pool string) poolattach.Record {
+	w.t.Helper()
+	d, err := poolattach.Describe(context.Background(), w.cog.Client(), pool)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	r, _ := poolattach.RecordOf(d.Pool.UserPoolTags)
+	return r
+}
+
+// expectOn checks that the pool calls fn, and that its record names fn and, as the trigger to
+// restore, previous — never one of our functions.
+func (w *world) expectOn(what, pool, fn, previous string) {
+	w.t.Helper()
+	if got := w.trigger(pool); got != fn {
+		w.t.Errorf("%s: CustomMessage %q; want %q", what, got, fn)
+	}
+	r := w.record(pool)
+	if r.Function != fn || r.Previous != previous || r.Owner != stackID {
+		w.t.Errorf("%s: record %+v; want function %q, previous %q, owner the stack", what, r, fn, previous)
+	}
+	if r.Previous == ours || r.Previous == oursRenamed {
+		w.t.Errorf("%s: one of our functions is recorded as the trigger to restore: %q", what, r.Previous)
+	}
+}
+
+// TestFunctionReplaced (issue 16 §3): the trigger function's ARN changes (its logical ID or name
+// changed). The previous release took our old function for a foreign trigger: without replace
+// the update "succeeded" and left the pool on the old ARN, which the cleanup deletes; with it, the
+// old function was recorded as the previous trigger, and the stack's delete restored a deleted
+// function. Every CloudFormation path is played: create, update, retried update, the rollback in
+// either order (the provider's environment rolled back before the attachment, or after), the
+// cleanup-phase completion, and the stack's delete.
+func TestFunctionReplaced(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		fixture  string
+		pool     string
+		replace  bool
+		original string // the pool's trigger before the stack
+	}{
+		{"replaceExistingTrigger=false", "developer-ses", sesPool, false, ""},
+		{"replaceExistingTrigger=true", "sms-mfa", smsPool, true, legacy},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			// The update completes; the old function is deleted; later the stack is deleted.
+			t.Run("update, retry, delete", func(t *testing.T) {
+				w := newWorld(t, c.fixture)
+				a := must(t, "create", w.send(w.providerFor(c.pool, ours), cfn.RequestCreate, TypeAttach, "", propsFor(c.pool, ours, c.replace), nil))
+				w.expectOn("create", c.pool, ours, c.original)
+				p2 := w.providerFor(c.pool, oursRenamed)
+				u := must(t, "update", w.send(p2, cfn.RequestUpdate, TypeAttach, a.physicalID, propsFor(c.pool, oursRenamed, c.replace), propsFor(c.pool, ours, c.replace)))
+				w.expectOn("update", c.pool, oursRenamed, c.original)
+				if u.data["PreviousCustomMessage"] != c.original || u.data["Attached"] != "true" {
+					t.Errorf("update data %v", u.data)
+				}
+				must(t, "retried update", w.send(p2, cfn.RequestUpdate, TypeAttach, a.physicalID, propsFor(c.pool, oursRenamed, c.replace), propsFor(c.pool, ours, c.replace)))
+				w.expectOn("retried update", c.pool, oursRenamed, c.original)
+				must(t, "stack delete", w.send(p2, cfn.RequestDelete, TypeAttach, a.physicalID, propsFor(c.pool, oursRenamed, c.replace), nil))
+				if got := w.trigger(c.pool); got != c.original {
+					t.Errorf("after the stack's delete the pool calls %q; want its original trigger %q", got, c.original)
+				}
+				if r := w.record(c.pool); r != (poolattach.Record{}) {
+					t.Errorf("the stack's delete left a record: %+v", r)
+				}
+			})
+			for _, order := range []string{"provider rolled back first", "attachment rolled back first"} {
+				t.Run("rollback, "+order, func(t *testing.T) {
+					w := newWorld(t, c.fixture)
+					p1, p2 := w.providerFor(c.pool, ours), w.providerFor(c.pool, oursRenamed)
+					a := must(t, "create", w.send(p1, cfn.RequestCreate, TypeAttach, "", propsFor(c.pool, ours, c.replace), nil))
+					must(t, "update", w.send(p2, cfn.RequestUpdate, TypeAttach, a.physicalID, propsFor(c.pool, oursRenamed, c.replace), propsFor(c.pool, ours, c.replace)))
+					// Another resource fails: CloudFormation reverts the attachment to the old function.
+					w.stacks.SetStatus(stackID, "UPDATE_ROLLBACK_IN_PROGRESS")
+					rollbackBy := p1
+					if order == "attachment rolled back first" {
+						rollbackBy = p2
+					}
+					must(t, "rollback", w.send(rollbackBy, cfn.RequestUpdate, TypeAttach, a.physicalID, propsFor(c.pool, ours, c.replace), propsFor(c.pool, oursRenamed, c.replace)))
+					w.expectOn("rollback", c.pool, ours, c.original)
+					must(t, "retried rollback", w.send(rollbackBy, cfn.RequestUpdate, TypeAttach, a.physicalID, propsFor(c.pool, ours, c.replace), propsFor(c.pool, oursRenamed, c.replace)))
+					w.expectOn("retried rollback", c.pool, ours, c.original)
+					// The rollback's cleanup deletes the new function; later the stack is deleted.
+					w.stacks.SetStatus(stackID, "DELETE_IN_PROGRESS")
+					must(t, "stack delete", w.send(p1, cfn.RequestDelete, TypeAttach, a.physicalID, propsFor(c.pool, ours, c.replace), nil))
+					if got := w.trigger(c.pool); got != c.original {
+						t.Errorf("after the stack's delete the pool calls %q; want its original trigger %q", got, c.original)
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestFunctionReplacedEdges: what decides "ours" when the function's ARN changes, and the one
+// thing an update may not do — end with the pool on an earlier function of ours.
+func TestFunctionReplacedEdges(t *testing.T) {
+	t.Run("a record written before owners were kept: the old function is recognised from the update", func(t *testing.T) {
+		w := newWorld(t, "sms-mfa")
+		a := must(t, "create", w.send(w.providerFor(smsPool, ours), cfn.RequestCreate, TypeAttach, "", propsFor(smsPool, ours, true), nil))
+		w.cog.Edit(smsPool, func(p map[string]any) { delete(p["UserPoolTags"].(map[string]any), poolattach.TagOwner) })
+		must(t, "update", w.send(w.providerFor(smsPool, oursRenamed), cfn.RequestUpdate, TypeAttach, a.physicalID, propsFor(smsPool, oursRenamed, false), propsFor(smsPool, ours, false)))
+		w.expectOn("update", smsPool, oursRenamed, legacy)
+	})
+	t.Run("a record the previous release wrote with our old function as previous is not restored", func(t *testing.T) {
+		w := newWorld(t, "sms-mfa")
+		a := must(t, "create", w.send(w.providerFor(smsPool, ours), cfn.RequestCreate, TypeAttach, "", propsFor(smsPool, ours, true), nil))
+		// What the previous release did on a function replacement with replace=true.
+		w.rewire(smsPool, oursRenamed)
+		w.cog.Edit(smsPool, func(p map[string]any) {
+			p["UserPoolTags"] = map[string]any{poolattach.TagFunction: oursRenamed, poolattach.TagPrevious: ours, poolattach.TagApplied: "replace=true managed=false"}
+		})
+		w.stacks.SetStatus(stackID, "UPDATE_ROLLBACK_IN_PROGRESS")
+		must(t, "rollback", w.send(w.providerFor(smsPool, ours), cfn.RequestUpdate, TypeAttach, a.physicalID, propsFor(smsPool, ours, true), propsFor(smsPool, oursRenamed, true)))
+		w.expectOn("rollback", smsPool, ours, "")
+		must(t, "stack delete", w.send(w.providerFor(smsPool, ours), cfn.RequestDelete, TypeAttach, a.physicalID, propsFor(smsPool, ours, true), nil))
+		if got := w.trigger(smsPool); got != "" {
+			t.Errorf("the stack's delete restored %q; want none rather than a function of ours", got)
+		}
+	})
+	t.Run("another stack's attachment stays foreign", func(t *testing.T) {
+		w := newWorld(t, "developer-ses")
+		must(t, "create", w.send(w.providerFor(sesPool, ours), cfn.RequestCreate, TypeAttach, "", propsFor(sesPool, ours, false), nil))
+		other := w.providerFor(sesPool, oursRenamed)
+		other.Env.StackID = "arn:aws:cloudformation:eu-central-1:123456789012:stack/Other/1"
+		ev := propsFor(sesPool, oursRenamed, false)
+		id, _, err := other.Handle(context.Background(), cfn.Event{RequestType: cfn.RequestCreate, ResourceType: TypeAttach, StackID: other.Env.StackID, ResourceProperties: ev})
+		if err == nil || !strings.Contains(err.Error(), "replaceExistingTrigger=true") {
+			t.Fatalf("another stack's create: %s %v; want the foreign-trigger refusal", id, err)
+		}
+		w.expectOn("after the other stack's create", sesPool, ours, "")
+	})
+	t.Run("the pool cannot be moved: the update fails instead of leaving it on the old function", func(t *testing.T) {
+		w := newWorld(t, "developer-ses")
+		a := must(t, "create", w.send(w.providerFor(sesPool, ours), cfn.RequestCreate, TypeAttach, "", propsFor(sesPool, ours, false), nil))
+		// AWS added a pool setting since: no update this release builds may be sent.
+		w.cog.Edit(sesPool, func(p map[string]any) { p["SessionPolicy"] = map[string]any{"IdleTimeoutMinutes": 30} })
+		r := w.send(w.providerFor(sesPool, oursRenamed), cfn.RequestUpdate, TypeAttach, a.physicalID, propsFor(sesPool, oursRenamed, false), propsFor(sesPool, ours, false))
+		mustFail(t, "update", r, "an earlier function of this stack that CloudFormation deletes after this update")
+		if w.trigger(sesPool) != ours {
+			t.Errorf("trigger %q", w.trigger(sesPool))
+		}
+	})
+	t.Run("the record is gone: the update fails instead of leaving the pool on the old function", func(t *testing.T) {
+		w := newWorld(t, "developer-ses")
+		a := must(t, "create", w.send(w.providerFor(sesPool, ours), cfn.RequestCreate, TypeAttach, "", propsFor(sesPool, ours, false), nil))
+		w.cog.Edit(sesPool, func(p map[string]any) { delete(p, "UserPoolTags") })
+		r := w.send(w.providerFor(sesPool, oursRenamed), cfn.RequestUpdate, TypeAttach, a.physicalID, propsFor(sesPool, oursRenamed, false), propsFor(sesPool, ours, false))
+		mustFail(t, "update", r, "an earlier function of this stack")
+		// With replace, the pool moves on, and our old function is not recorded as previous.
+		must(t, "update with replace", w.send(w.providerFor(sesPool, oursRenamed), cfn.RequestUpdate, TypeAttach, a.physicalID, propsFor(sesPool, oursRenamed, true), propsFor(sesPool, ours, true)))
+		w.expectOn("update with replace", sesPool, oursRenamed, "")
+	})
+	t.Run("another function outside a rollback is refused", func(t *testing.T) {
+		w := newWorld(t, "developer-ses")
+		p1, p2 := w.providerFor(sesPool, ours), w.providerFor(sesPool, oursRenamed)
+		a := must(t, "create", w.send(p1, cfn.RequestCreate, TypeAttach, "", propsFor(sesPool, ours, false), nil))
+		must(t, "update", w.send(p2, cfn.RequestUpdate, TypeAttach, a.physicalID, propsFor(sesPool, oursRenamed, false), propsFor(sesPool, ours, false)))
+		for _, status := range []string{"UPDATE_COMPLETE", "UPDATE_IN_PROGRESS", ""} {
+			if status != "" {
+				w.stacks.SetStatus(stackID, status)
+			}
+			mustFail(t, "status "+status, w.send(p2, cfn.RequestUpdate, TypeAttach, a.physicalID, propsFor(sesPool, someone, false), propsFor(sesPool, oursRenamed, false)), "this provider acts only on")
+		}
+		w.stacks.SetStatus(stackID, "UPDATE_ROLLBACK_IN_PROGRESS")
+		// Not from this copy's function: refused even during a rollback.
+		mustFail(t, "old function not ours", w.send(p2, cfn.RequestUpdate, TypeAttach, a.physicalID, propsFor(sesPool, ours, false), propsFor(sesPool, someone, false)), "this provider acts only on")
+		w.expectOn("after the refusals", sesPool, oursRenamed, "")
+	})
+}
+
+// TestOwnPoolReplaced (issue 16 §4): CloudFormation replaces the stack's own pool (a change of
+// UsernameAttributes, AliasAttributes, …). The detach resource, whose UserPoolId refers to the
+// pool, sees the ID change in its Update. The previous release let it through: the retained old
+// pool, with its users and the app clients built into apps, lost its invoke permission in the
+// cleanup and every sign-up and reset on it failed; and `make destroy` never detached it.
+func TestOwnPoolReplaced(t *testing.T) {
+	oldPool, newPool := sesPool, smsPool
+	setup := func(t *testing.T, retired string) (*world, *Handler) {
+		w := newWorld(t, "sms-mfa", "developer-ses")
+		w.rewire(oldPool, ours) // both wired to the function by its fixed name, as CloudFormation does
+		w.rewire(newPool, ours)
+		h := w.provider(newPool) // its environment already names the new pool
+		h.Cognito = w.cog.Client()
+		h.Env.RetiredPoolID = retired
+		return w, h
+	}
+	confirmed := func(pool, confirm string) map[string]any {
+		p := detachProps(pool)
+		if confirm != "" {
+			p[PropConfirmPoolReplacement] = confirm
+		}
+		return p
+	}
+	const legacyID = "cognito-custom-message/detach-on-stack-delete"
+
+	t.Run("not confirmed: the update is refused, naming the key", func(t *testing.T) {
+		w, h := setup(t, "")
+		w.stacks.SetStatus(stackID, "UPDATE_IN_PROGRESS")
+		r := w.send(h, cfn.RequestUpdate, TypeDetachOnStackDelete, legacyID, confirmed(newPool, ""), detachProps(oldPool))
+		mustFail(t, "update", r, "-c confirmPoolReplacement="+oldPool)
+		// The rollback goes back to the old pool and must succeed.
+		w.stacks.SetStatus(stackID, "UPDATE_ROLLBACK_IN_PROGRESS")
+		back := w.provider(oldPool)
+		must(t, "rollback", w.send(back, cfn.RequestUpdate, TypeDetachOnStackDelete, legacyID, detachProps(oldPool), confirmed(newPool, "")))
+		// Whatever CloudFormation deletes in the rollback's cleanup leaves the old pool wired.
+		w.stacks.SetStatus(stackID, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
+		must(t, "rollback cleanup", w.send(back, cfn.RequestDelete, TypeDetachOnStackDelete, legacyID, confirmed(newPool, ""), nil))
+		if w.trigger(oldPool) != ours || w.cog.Calls("UpdateUserPool") != 0 {
+			t.Errorf("the old pool was changed: trigger %q, %d updates", w.trigger(oldPool), w.cog.Calls("UpdateUserPool"))
+		}
+	})
+	t.Run("confirmed with another pool's ID: refused", func(t *testing.T) {
+		w, h := setup(t, "eu-central-1_Elsewhere1")
+		w.stacks.SetStatus(stackID, "UPDATE_IN_PROGRESS")
+		mustFail(t, "update", w.send(h, cfn.RequestUpdate, TypeDetachOnStackDelete, legacyID, confirmed(newPool, "eu-central-1_Elsewhere1"), detachProps(oldPool)), "confirmPoolReplacement="+oldPool)
+	})
+	t.Run("status unreadable: refused rather than guessed", func(t *testing.T) {
+		w, h := setup(t, oldPool)
+		w.stacks.FailNext(1)
+		mustFail(t, "update", w.send(h, cfn.RequestUpdate, TypeDetachOnStackDelete, legacyID, confirmed(newPool, oldPool), detachProps(oldPool)), "could not be read")
+	})
+	t.Run("confirmed: a new physical ID, and its cleanup detaches the old pool only", func(t *testing.T) {
+		w, h := setup(t, oldPool)
+		w.stacks.SetStatus(stackID, "UPDATE_IN_PROGRESS")
+		r := must(t, "update", w.send(h, cfn.RequestUpdate, TypeDetachOnStackDelete, legacyID, confirmed(newPool, oldPool), detachProps(oldPool)))
+		if r.physicalID == legacyID || !strings.Contains(r.physicalID, newPool) {
+			t.Fatalf("physical ID %q: CloudFormation would not delete the old resource", r.physicalID)
+		}
+		must(t, "retried update", w.send(h, cfn.RequestUpdate, TypeDetachOnStackDelete, legacyID, confirmed(newPool, oldPool), detachProps(oldPool)))
+		before := w.cog.Pool(oldPool)["LambdaConfig"].(map[string]any)
+		delete(before, "CustomMessage")
+		w.stacks.SetStatus(stackID, "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
+		must(t, "cleanup: delete the old resource", w.send(h, cfn.RequestDelete, TypeDetachOnStackDelete, legacyID, detachProps(oldPool), nil))
+		if w.trigger(oldPool) != "" || w.trigger(newPool) != ours {
+			t.Errorf("old pool calls %q, new pool %q; want none and ours", w.trigger(oldPool), w.trigger(newPool))
+		}
+		if lc := w.cog.Pool(oldPool)["LambdaConfig"].(map[string]any); len(before) == 0 || fmt.Sprint(lc) != fmt.Sprint(before) {
+			t.Errorf("the old pool's other triggers changed: %v; want %v", lc, before)
+		}
+		must(t, "retried cleanup", w.send(h, cfn.RequestDelete, TypeDetachOnStackDelete, legacyID, detachProps(oldPool), nil))
+		// Later deploys keep the new physical ID; the stack's delete detaches the new pool.
+		u := must(t, "later update", w.send(h, cfn.RequestUpdate, TypeDetachOnStackDelete, r.physicalID, detachProps(newPool), confirmed(newPool, oldPool)))
+		if u.physicalID != r.physicalID {
+			t.Errorf("a later update changed the physical ID %q -> %q", r.physicalID, u.physicalID)
+		}
+		w.stacks.SetStatus(stackID, "DELETE_IN_PROGRESS")
+		must(t, "stack delete", w.send(h, cfn.RequestDelete, TypeDetachOnStackDelete, r.physicalID, detachProps(newPool), nil))
+		if w.trigger(newPool) != "" {
+			t.Errorf("the stack's delete left the new pool calling %q", w.trigger(newPool))
+		}
+	})
+	t.Run("confirmed, then rolled back: the old pool is kept wired", func(t *testing.T) {
+		w, h := setup(t, oldPool)
+		w.stacks.SetStatus(stackID, "UPDATE_IN_PROGRESS")
+		r := must(t, "update", w.send(h, cfn.RequestUpdate, TypeDetachOnStackDelete, legacyID, confirmed(newPool, oldPool), detachProps(oldPool)))
+		w.stacks.SetStatus(stackID, "UPDATE_ROLLBACK_IN_PROGRESS")
+		back := w.provider(oldPool)
+		back.Cognito = w.cog.Client()
+		rb := must(t, "rollback", w.send(back, cfn.RequestUpdate, TypeDetachOnStackDelete, r.physicalID, detachProps(oldPool), confirmed(newPool, oldPool)))
+		if rb.physicalID != r.physicalID {
+			t.Errorf("the rollback changed the physical ID %q -> %q", r.physicalID, rb.physicalID)
+		}
+		w.stacks.SetStatus(stackID, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
+		must(t, "rollback cleanup: delete the new resource", w.send(back, cfn.RequestDelete, TypeDetachOnStackDelete, r.physicalID, confirmed(newPool, oldPool), nil))
+		if w.trigger(oldPool) != ours {
+			t.Errorf("the rollback left the old pool calling %q; want ours", w.trigger(oldPool))
+		}
+	})
+	t.Run("an update that does not move the pool keeps its physical ID", func(t *testing.T) {
+		w, h := setup(t, "")
+		r := must(t, "update", w.send(h, cfn.RequestUpdate, TypeDetachOnStackDelete, legacyID, detachProps(newPool), detachProps(newPool)))
+		if r.physicalID != legacyID || w.stacks.Calls() != 0 {
+			t.Errorf("physical ID %q, %d status reads", r.physicalID, w.stacks.Calls())
+		}
+	})
 }

@@ -25,6 +25,7 @@ type Attachment struct {
 	HasRecord        bool
 	ManagedBy        string // the CloudFormation stack that manages the pool, if any
 	Previous         string // what a later detach puts back
+	Replaces         string // an earlier function of ours the pool is moved off, if any
 	// Plan is the update to send; nil when the pool already is as it should be, or when Err is set.
 	Plan *Plan
 	// Err is why the attachment is refused (ErrForeignTrigger, ErrManagedPool or a plan refusal);
@@ -37,6 +38,11 @@ type Attachment struct {
 //
 // The record on the pool is trusted only while the pool still points at the function it names:
 // then it says what was there before us. Otherwise it is stale (someone re-wired the pool since).
+//
+// A trigger the record names is ours when the record is the same owner's (Options.Owner, or on an
+// older record without an owner, Options.Earlier): an earlier function of ours whose ARN changed.
+// The pool then moves to function whatever the options say, and the record's previous trigger is
+// kept — never the earlier function, which CloudFormation deletes once the update is done.
 func PlanAttach(ctx context.Context, api API, poolID, function string, opt Options) (*Attachment, error) {
 	d, err := Describe(ctx, api, poolID)
 	if err != nil {
@@ -56,6 +62,9 @@ func PlanAttachTo(ctx context.Context, api API, d *Described, function string, o
 		a.Previous = a.Record.Previous // a retried create, an update, a rollback: the record knows
 	case a.Current == function:
 		a.Previous = "" // ours without a record (wired by hand, or the tags were removed): none to restore
+	case valid && a.Record.ownedBy(opt):
+		a.Replaces = a.Current // our earlier function: move the pool on, keep what was there before us
+		a.Previous = a.Record.Previous
 	case a.ManagedBy != "" && !opt.AllowManaged:
 		a.Err = fmt.Errorf("%w %q (tag aws:cloudformation:stack-name): that stack's next update puts its own LambdaConfig back and silently removes this trigger. "+
 			"Wire the function in that stack instead (README, \"Use an existing user pool\"), or deploy with -c allowManagedPool=true to accept that: %w",
@@ -68,7 +77,12 @@ func PlanAttachTo(ctx context.Context, api API, d *Described, function string, o
 	default:
 		a.Previous = a.Current
 	}
-	want := Record{Function: function, Previous: a.Previous, Applied: opt.String()}
+	if a.Previous == function || a.Previous == opt.Earlier {
+		// A record written by a release that took an earlier function of ours for a foreign
+		// trigger: restoring it would point the pool at a deleted function.
+		a.Previous = ""
+	}
+	want := Record{Function: function, Previous: a.Previous, Applied: opt.String(), Owner: opt.Owner}
 	if a.Current == function && a.HasRecord && a.Record == want {
 		return a, nil
 	}
@@ -116,7 +130,7 @@ func PlanDetach(ctx context.Context, api API, poolID, function string) (*Detachm
 		x.Note = fmt.Sprintf("the pool's CustomMessage trigger is %q, not ours: left alone", x.Current)
 		return x, nil
 	}
-	if rec, ok := RecordOf(d.Pool.UserPoolTags); ok && rec.Function == function {
+	if rec, ok := RecordOf(d.Pool.UserPoolTags); ok && rec.Function == function && rec.Previous != function {
 		x.Restore = rec.Previous
 	}
 	p, err := NewPlan(ctx, api, d, x.Restore, nil)

@@ -327,3 +327,61 @@ func TestPlanIsReadOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestOurEarlierFunction (issue 16 §3): a trigger the record names is ours when the record is the
+// same owner's, or, on a record without an owner, when the caller names it as the function it
+// attached before. Ours, it is replaced without Replace and never becomes Previous; another
+// owner's is foreign.
+func TestOurEarlierFunction(t *testing.T) {
+	const stack = "arn:aws:cloudformation:eu-central-1:123456789012:stack/CognitoCustomMessage-dev/1"
+	const earlier = "arn:aws:lambda:eu-central-1:123456789012:function:CognitoCustomMessage-dev-Old-XyZ"
+	for _, c := range []struct {
+		name                   string
+		record                 map[string]any
+		opt                    Options
+		wantErr                error
+		wantPrevious, replaces string
+	}{
+		{"same owner", map[string]any{TagFunction: earlier, TagPrevious: legacy, TagApplied: "replace=false managed=false", TagOwner: stack},
+			Options{Owner: stack}, nil, legacy, earlier},
+		{"no owner, named by the caller", map[string]any{TagFunction: earlier, TagPrevious: legacy, TagApplied: "replace=false managed=false"},
+			Options{Owner: stack, Earlier: earlier}, nil, legacy, earlier},
+		{"no owner, not named", map[string]any{TagFunction: earlier, TagPrevious: legacy, TagApplied: "replace=false managed=false"},
+			Options{Owner: stack}, ErrForeignTrigger, "", ""},
+		{"another owner", map[string]any{TagFunction: earlier, TagPrevious: legacy, TagApplied: "replace=false managed=false", TagOwner: stack + "-other"},
+			Options{Owner: stack, Earlier: earlier}, ErrForeignTrigger, "", ""},
+		{"another owner, replaced: its function becomes previous", map[string]any{TagFunction: earlier, TagPrevious: legacy, TagApplied: "replace=true managed=false", TagOwner: stack + "-other"},
+			Options{Owner: stack, Replace: true}, nil, earlier, ""},
+		{"a record naming ours as previous", map[string]any{TagFunction: earlier, TagPrevious: ours, TagApplied: "replace=true managed=false", TagOwner: stack},
+			Options{Owner: stack, Replace: true}, nil, "", earlier},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f, api := fake(t, "developer-ses")
+			id := fixtureID(t, "developer-ses")
+			setTrigger(f, id, earlier)
+			f.Edit(id, func(p map[string]any) { p["UserPoolTags"] = c.record })
+			a, err := attach(t, api, id, c.opt)
+			if !errors.Is(err, c.wantErr) {
+				t.Fatalf("err = %v; want %v", err, c.wantErr)
+			}
+			if c.wantErr != nil {
+				if trigger(f, id) != earlier {
+					t.Errorf("a refused attachment moved the pool to %q", trigger(f, id))
+				}
+				return
+			}
+			if trigger(f, id) != ours || a.Previous != c.wantPrevious || a.Replaces != c.replaces {
+				t.Errorf("trigger %q previous %q replaces %q; want ours, %q, %q", trigger(f, id), a.Previous, a.Replaces, c.wantPrevious, c.replaces)
+			}
+			if v, _ := tag(f, id, TagOwner); v != stack {
+				t.Errorf("owner tag %q", v)
+			}
+			if v, _ := tag(f, id, TagPrevious); v != c.wantPrevious {
+				t.Errorf("previous tag %q", v)
+			}
+			if x := detach(t, api, id); x.Restore != c.wantPrevious || trigger(f, id) != c.wantPrevious {
+				t.Errorf("detach restored %q (trigger %q); want %q", x.Restore, trigger(f, id), c.wantPrevious)
+			}
+		})
+	}
+}

@@ -28,8 +28,10 @@
 //
 // # Where the previous trigger is kept
 //
-// An attachment records, in three tags on the pool itself (Record), which function it attached, the
-// CustomMessage trigger the pool had before, and the options it was applied with. The tags are
+// An attachment records, in tags on the pool itself (Record), which function it attached, the
+// CustomMessage trigger the pool had before, the options it was applied with, and who attached it
+// (the stack): a trigger the record names for the same owner is ours even when the function's ARN
+// has changed since, so it is replaced, never kept as "previous". The tags are
 // written by the same UpdateUserPool that sets the trigger, so the two cannot disagree, and every
 // later event — a retried create, an update, a rollback, a delete — reads them back from the pool
 // instead of trusting what CloudFormation hands back.

@@ -259,8 +259,8 @@ func (c comparer) value(path string, desc, req any) {
 
 // changeable are the settings the update changes on purpose.
 func changeable(path string) bool {
-	return path == "LambdaConfig.CustomMessage" ||
-		path == tagPath(TagFunction) || path == tagPath(TagPrevious) || path == tagPath(TagApplied)
+	return path == "LambdaConfig.CustomMessage" || path == tagPath(TagFunction) || path == tagPath(TagPrevious) ||
+		path == tagPath(TagApplied) || path == tagPath(TagOwner)
 }
 
 func (c comparer) leaf(path string, desc, req any) {

@@ -12,6 +12,7 @@ const (
 	TagFunction = "cognito-custom-message:function" // the CustomMessage trigger the attachment set
 	TagPrevious = "cognito-custom-message:previous" // the trigger the pool had before ("" for none)
 	TagApplied  = "cognito-custom-message:applied"  // the Options last applied, as Options.String
+	TagOwner    = "cognito-custom-message:owner"    // who attached (Options.Owner: the stack's ID); absent when unknown
 )
 
 // MaxTags is how many tags Cognito allows on a user pool (rule "tag-limits").
@@ -22,6 +23,7 @@ type Record struct {
 	Function string // the trigger the attachment set
 	Previous string // the trigger to restore when the attachment is removed; "" for none
 	Applied  string // the options it was last applied with (Options.String)
+	Owner    string // who attached (Options.Owner); "" on records written before owners were kept
 }
 
 // RecordOf reads the record from a pool's tags; ok is false when the pool carries none.
@@ -30,11 +32,29 @@ func RecordOf(tags map[string]string) (r Record, ok bool) {
 	if !ok || fn == "" {
 		return Record{}, false
 	}
-	return Record{Function: fn, Previous: tags[TagPrevious], Applied: tags[TagApplied]}, true
+	return Record{Function: fn, Previous: tags[TagPrevious], Applied: tags[TagApplied], Owner: tags[TagOwner]}, true
 }
 
 func (r Record) tags() map[string]string {
-	return map[string]string{TagFunction: r.Function, TagPrevious: r.Previous, TagApplied: r.Applied}
+	t := map[string]string{TagFunction: r.Function, TagPrevious: r.Previous, TagApplied: r.Applied}
+	if r.Owner != "" {
+		t[TagOwner] = r.Owner
+	}
+	return t
+}
+
+// ownedBy reports whether the record was written by the attachment opt describes: the same owner,
+// or, on a record without one, for the function the caller says it attached before.
+func (r Record) ownedBy(opt Options) bool {
+	if r.Owner != "" {
+		return r.Owner == opt.Owner
+	}
+	return opt.Earlier != "" && r.Function == opt.Earlier
+}
+
+// isRecordTag reports the tags this package writes and removes.
+func isRecordTag(key string) bool {
+	return key == TagFunction || key == TagPrevious || key == TagApplied || key == TagOwner
 }
 
 var tagValue = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
@@ -57,6 +77,17 @@ type Options struct {
 	// AllowManaged allows attaching to a pool another CloudFormation stack manages, whose next
 	// update puts its own LambdaConfig back.
 	AllowManaged bool
+
+	// Owner names who attaches (the provider gives its stack's ID); it is recorded on the pool. A
+	// trigger the record names, written by the same owner, is ours even when it is not the function
+	// being attached: the function was replaced (a new logical ID or name gives it a new ARN), and
+	// the pool must move to the new one instead of treating the old one as foreign. Not part of
+	// String: it says who attaches, not how.
+	Owner string
+	// Earlier is the function the caller attached before this request, if it knows one (the
+	// provider: the Update's OldResourceProperties). It stands in for Owner on records written
+	// before owners were kept, and only when the record names it too.
+	Earlier string
 }
 
 // String is the form kept in TagApplied.

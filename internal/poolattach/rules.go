@@ -100,7 +100,7 @@ var Rules = []Rule{
 		Cognito:   "Refuses more than 50 tags, a key outside 1–128 characters or a value over 256, or characters outside letters, digits, spaces and _ . : / = + - @.",
 		Source:    "API reference, UpdateUserPool, UserPoolTags (map of at most 50 entries; key 1–128, value 0–256, pattern ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)",
 		Confirmed: true,
-		Update:    "The three record tags (Record) are checked before the update: a pool with no room for them, or a previous trigger that cannot be written as a tag value, is refused with a clear message.",
+		Update:    "The record tags (Record; three, four with an owner) are checked before the update: a pool with no room for them, or a previous trigger that cannot be written as a tag value, is refused with a clear message.",
 	},
 }
 

@@ -105,7 +105,7 @@ func UpdateInput(pool *types.UserPoolType, customMessage string, rec *Record) (*
 		switch {
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
 			adj = append(adj, Adjustment{tagPath(k), "reserved-tags"})
-		case k == TagFunction || k == TagPrevious || k == TagApplied:
+		case isRecordTag(k):
 		default:
 			tags[k] = v
 		}
