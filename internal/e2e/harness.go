@@ -110,10 +110,13 @@ func Start(ctx context.Context, o Options) (h *Harness, err error) {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	h = &Harness{opts: o, Code: o.Code, localLog: &lambdarie.SyncBuffer{}, exited: make(chan struct{})}
+	// The deferred Stop uses its own reference: `return nil, err` sets the named result to nil before
+	// deferred calls run, which would leave the processes started so far running.
+	started := &Harness{opts: o, Code: o.Code, localLog: &lambdarie.SyncBuffer{}, exited: make(chan struct{})}
+	h = started
 	defer func() {
 		if err != nil {
-			h.Stop()
+			started.Stop()
 			h = nil
 		}
 	}()
