@@ -87,11 +87,11 @@ lint-templates: ## report on templates/ and BRANDS_DIR's brands: files, parse er
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: preview
-preview: ## every locale x source as HTML and PNG, with a gallery, in build/preview/ (and per brand of BRANDS_DIR; installs Chromium if needed)
+preview: ## every locale x source as HTML and PNG, with a gallery, in build/preview/ (and per brand of BRANDS_DIR; installs Chromium if needed); LOCALES=de,ar BRANDS=acme for a subset
 	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi droid || { \
 	  echo "installing Debian's chromium and a CJK font (fonts-droid-fallback)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-droid-fallback >/dev/null; }
-	go run ./tools/preview -templates templates -out build/preview -brands '$(BRANDS_DIR)'
+	go run ./tools/preview -templates templates -out build/preview -brands '$(BRANDS_DIR)' -locales '$(LOCALES)' -only-brands '$(BRANDS)'
 
 .PHONY: generate
 generate: ## compile templates/ into messages/sets_gen.go, and BRANDS_DIR's brands into messages/brands_gen.go (build, invoke, golden and test do it too)

@@ -12,8 +12,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"golang.org/x/text/language"
 
@@ -41,8 +44,10 @@ func main() {
 	out := flag.String("out", "build/preview", "where to write the preview")
 	chromium := flag.String("chromium", "chromium", "the Chromium binary; empty: no screenshots")
 	brandsDir := flag.String("brands", "", "a folder of brands: a gallery each, in OUT/brands/<brand>/ (missing: none)")
+	locales := flag.String("locales", "", "comma-separated locales to render (default: all)")
+	only := flag.String("only-brands", "", "comma-separated brands of -brands to render (default: all)")
 	flag.Parse()
-	if err := run(*dir, *out, *chromium, *brandsDir); err != nil {
+	if err := run(*dir, *out, *chromium, *brandsDir, subset(*locales), subset(*only)); err != nil {
 		fmt.Fprintln(os.Stderr, "preview:", err)
 		os.Exit(1)
 	}
@@ -58,22 +63,67 @@ type book struct {
 	Link           string // from the unbranded gallery's folder
 }
 
-func run(dir, out, chromium, brandsDir string) error {
+// subset is a comma-separated list as a set; nil (everything) when empty.
+func subset(list string) map[string]bool {
+	if list == "" {
+		return nil
+	}
+	m := map[string]bool{}
+	for v := range strings.SplitSeq(list, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			m[v] = true
+		}
+	}
+	return m
+}
+
+// pick keeps the values of all that want has (all of them when want is nil).
+func pick(all []string, want map[string]bool) []string {
+	if want == nil {
+		return all
+	}
+	var out []string
+	for _, v := range all {
+		if want[v] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func run(dir, out, chromium, brandsDir string, locales, only map[string]bool) error {
 	base := os.DirFS(dir)
 	c, err := templates.New(base)
 	if err != nil {
 		return err
 	}
-	books := []*book{{AppName: appName, Dir: out, Locales: c.Locales()}}
+	for l := range locales {
+		if !c.HasLocale(l) {
+			return fmt.Errorf("LOCALES: %q is not a locale of %s (%s)", l, dir, strings.Join(c.Locales(), ","))
+		}
+	}
+	books := []*book{{AppName: appName, Dir: out, Locales: pick(c.Locales(), locales)}}
 	catalogs := []*templates.Catalog{c}
 	if brandsDir != "" {
 		brands, err := templates.LoadBrands(os.DirFS(brandsDir), base)
 		if err != nil {
 			return err
 		}
+		var names []string
 		for _, b := range brands {
+			names = append(names, b.Name)
+		}
+		for n := range only {
+			if !slices.Contains(names, n) {
+				return fmt.Errorf("BRANDS: %q is not a brand of %s (%s)", n, brandsDir, strings.Join(names, ","))
+			}
+		}
+		for _, b := range brands {
+			if only != nil && !only[b.Name] {
+				continue
+			}
 			books = append(books, &book{Brand: b.Name, AppName: b.Config.AppName, Dir: filepath.Join(out, "brands", b.Name),
-				Locales: b.Catalog.Locales(), Link: "brands/" + b.Name + "/index.html"})
+				Locales: pick(b.Catalog.Locales(), locales), Link: "brands/" + b.Name + "/index.html"})
 			catalogs = append(catalogs, b.Catalog)
 		}
 	}
@@ -135,7 +185,7 @@ func render(c *templates.Catalog, bk *book) error {
 		if src == "AdminCreateUser" {
 			fill = invitation
 		}
-		for _, loc := range c.Locales() {
+		for _, loc := range bk.Locales {
 			d := messages.Data{Code: "{####}", AppName: bk.AppName}
 			if messages.MayGreet(src) {
 				cfg, err := c.LocaleConfig(loc)
@@ -183,6 +233,8 @@ func screenshots(chromium string, emails []string) error {
 	defer os.RemoveAll(profile)
 	jobs := make(chan string)
 	errs := make(chan error, len(emails))
+	var done atomic.Int32
+	start := time.Now()
 	var wg sync.WaitGroup
 	for w := 0; w < 2; w++ {
 		wg.Add(1)
@@ -205,6 +257,9 @@ func screenshots(chromium string, emails []string) error {
 				}
 				if _, err := os.Stat(png); err != nil {
 					errs <- fmt.Errorf("screenshot %s: no PNG written", email)
+				}
+				if n := done.Add(1); n%20 == 0 || int(n) == len(emails) {
+					fmt.Printf("screenshots: %d of %d (%s)\n", n, len(emails), time.Since(start).Round(time.Second))
 				}
 			}
 		}(w)
