@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io/fs"
 	"strings"
 	"testing"
@@ -156,5 +157,44 @@ func TestAliasesFromTheCatalog(t *testing.T) {
 	checkCustomized(t, o, "SignUp")
 	if o.Rendered != "ko" || o.Resolution.Source != FromMetadata || o.Resolution.Requested != "kr" {
 		t.Errorf("metadata kr: rendered %q from %s (requested %q); want ko from the metadata", o.Rendered, o.Resolution.Source, o.Resolution.Requested)
+	}
+}
+
+// TestLenientDecodeKeepsWhatItCan: an event whose known field has the wrong type (a number for
+// "version") is decoded field by field; everything else — the app client, the metadata, the
+// attributes — still counts.
+func TestLenientDecodeKeepsWhatItCan(t *testing.T) {
+	payload := []byte(`{"version": 1, "triggerSource": "CustomMessage_ForgotPassword", "userPoolId": "eu-west-1_AbC",
+		"callerContext": {"clientId": "` + mappedClient + `"},
+		"request": {"codeParameter": "{####}", "clientMetadata": {"locale": "de", "n": 5},
+			"userAttributes": {"given_name": "Lena", "email_verified": "true", "nested": {"x": 1}}},
+		"response": {}}`)
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &top); err != nil {
+		t.Fatal(err)
+	}
+	ev, lenient := decodeEvent(top)
+	if !lenient {
+		t.Fatal("a numeric version decoded strictly")
+	}
+	if ev.CallerContext.ClientID != mappedClient || ev.Request.ClientMetadata["locale"] != "de" ||
+		ev.Request.UserAttributes["given_name"] != "Lena" || ev.Request.CodeParameter != "{####}" {
+		t.Fatalf("lenient decode lost fields: %+v", ev)
+	}
+	if _, ok := ev.Request.UserAttributes["nested"]; ok {
+		t.Error("an object kept as an attribute value")
+	}
+	h := testHandler(t, WithBrands(exampleBrands(t)...), WithBrandClients(map[string]string{mappedClient: "northwind"}))
+	o := h.Handle(context.Background(), &ev)
+	m := checkCustomized(t, o, "ForgotPassword")
+	if o.Brand != "northwind" || o.Rendered != "de" || !strings.Contains(m.Email, "Lena") {
+		t.Errorf("brand %q, locale %q, name in mail %v; want northwind, de, Lena", o.Brand, o.Rendered, strings.Contains(m.Email, "Lena"))
+	}
+	for _, bad := range []string{`{"version": 1, "callerContext": "x", "request": "y"}`, `{"version": 1, "request": {"userAttributes": [1], "clientMetadata": null}}`} {
+		var top map[string]json.RawMessage
+		_ = json.Unmarshal([]byte(bad), &top)
+		if ev, _ := decodeEvent(top); ev.CallerContext.ClientID != "" || ev.Request.UserAttributes != nil || ev.Request.ClientMetadata != nil {
+			t.Errorf("%s decoded to %+v", bad, ev)
+		}
 	}
 }
