@@ -19,7 +19,9 @@ const MaxNameWords = 4
 // refused rather than cut: half a name reads worse than none.
 func DisplayName(values ...string) string {
 	for _, v := range values {
-		s := Sanitize(v, MaxNameUnits+1)
+		// Sanitize cuts at a character boundary: leave room for a space and a surrogate pair past
+		// the limit, so that a longer value is seen as longer and refused, never cut to fit.
+		s := Sanitize(v, MaxNameUnits+3)
 		if s == "" || UTF16Len(s) > MaxNameUnits {
 			continue
 		}
@@ -142,7 +144,8 @@ func nameWord(w string) bool {
 		prevClass           nameClass
 	)
 	for i, r := range w {
-		next, _ := utf8.DecodeRuneInString(w[i+utf8.RuneLen(r):])
+		_, size := utf8.DecodeRuneInString(w[i:]) // not RuneLen(r): an invalid byte is 1 byte, not 3
+		next, _ := utf8.DecodeRuneInString(w[i+size:])
 		c := classOf(r)
 		switch {
 		case apostrophe(r):

@@ -141,6 +141,10 @@ func TestDisplayName(t *testing.T) {
 		{"hostile only", []string{"evil.example", "call +1 555 0100"}, ""},
 		{"too long is refused, not cut", []string{strings.Repeat("Wolfeschlegel", 6), "Hubert"}, "Hubert"},
 		{"exactly the bound", []string{strings.Repeat("a", MaxNameUnits)}, strings.Repeat("a", MaxNameUnits)},
+		// One more word past the bound: refused, not cut back to the bound (nor to four words).
+		{"a word past the bound", []string{strings.Repeat("a", MaxNameUnits) + " b", "Hubert"}, "Hubert"},
+		{"a surrogate pair past the bound", []string{strings.Repeat("a", MaxNameUnits) + " 𠀀", "Hubert"}, "Hubert"},
+		{"four words at the bound and a fifth", []string{strings.Repeat("a", 15) + " " + strings.Repeat("b", 15) + " " + strings.Repeat("c", 15) + " " + strings.Repeat("d", 16) + " Evil"}, ""},
 		{"bidi override dropped, then checked", []string{"Eve\u202e"}, "Eve"},
 		{"braces are not a name", []string{"{####}"}, ""},
 		{"none", nil, ""},
@@ -151,6 +155,15 @@ func TestDisplayName(t *testing.T) {
 				t.Errorf("DisplayName(%q) = %q; want %q", c.values, got, c.want)
 			}
 		})
+	}
+}
+
+// TestPersonNameInvalidUTF8: PersonName is exported; an invalid byte is no name, and no panic.
+func TestPersonNameInvalidUTF8(t *testing.T) {
+	for _, s := range []string{"a\xff", "\xffab", "Jo\xc3", "A.\xff."} {
+		if PersonName(s) {
+			t.Errorf("PersonName(%q) = true", s)
+		}
 	}
 }
 

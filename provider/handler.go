@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/cfn"
@@ -122,11 +123,22 @@ func (h *Handler) owns(ev cfn.Event, p properties) error {
 // cleanup deletes. The stack's status is what a caller other than CloudFormation cannot forge.
 func (h *Handler) rollingBack(ctx context.Context, ev cfn.Event, p, old properties) bool {
 	if ev.RequestType != cfn.RequestUpdate || ev.StackID != h.Env.StackID || p.poolID != h.Env.PoolID ||
-		old.poolID != h.Env.PoolID || old.functionArn != h.Env.FunctionArn || p.functionArn == "" {
+		old.poolID != h.Env.PoolID || old.functionArn != h.Env.FunctionArn || !sameAccountFunction(p.functionArn, h.Env.FunctionArn) {
 		return false
 	}
 	status, err := h.stackStatus(ctx, ev.StackID)
 	return err == nil && status == cftypes.StackStatusUpdateRollbackInProgress
+}
+
+// sameAccountFunction reports whether arn is a Lambda function ARN in the partition, region and
+// account of ours: a rollback moves the pool back to the function this stack's update replaced,
+// never to one elsewhere, whoever may invoke the provider.
+func sameAccountFunction(arn, ours string) bool {
+	a, o := strings.Split(arn, ":"), strings.Split(ours, ":")
+	if len(a) < 7 || len(o) < 7 || a[6] == "" {
+		return false
+	}
+	return a[0] == "arn" && a[2] == "lambda" && a[5] == "function" && slices.Equal(a[:6], o[:6])
 }
 
 // attach serves Custom::CognitoCustomMessageTrigger.

@@ -783,6 +783,14 @@ func TestOwnPoolReplaced(t *testing.T) {
 		w.stacks.FailNext(1)
 		mustFail(t, "update", w.send(h, cfn.RequestUpdate, TypeDetachOnStackDelete, legacyID, confirmed(newPool, oldPool), detachProps(oldPool)), "could not be read")
 	})
+	t.Run("cleanup naming the current pool while a pool is retired: the current pool stays wired", func(t *testing.T) {
+		w, h := setup(t, oldPool)
+		w.stacks.SetStatus(stackID, "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
+		must(t, "cleanup delete of a resource on the new pool", w.send(h, cfn.RequestDelete, TypeDetachOnStackDelete, "other-id", detachProps(newPool), nil))
+		if w.trigger(newPool) != ours || w.trigger(oldPool) != ours {
+			t.Errorf("new pool calls %q, old pool %q; want both still ours (only a delete naming the retired pool detaches it)", w.trigger(newPool), w.trigger(oldPool))
+		}
+	})
 	t.Run("confirmed: a new physical ID, and its cleanup detaches the old pool only", func(t *testing.T) {
 		w, h := setup(t, oldPool)
 		w.stacks.SetStatus(stackID, "UPDATE_IN_PROGRESS")
@@ -837,4 +845,35 @@ func TestOwnPoolReplaced(t *testing.T) {
 			t.Errorf("physical ID %q, %d status reads", r.physicalID, w.stacks.Calls())
 		}
 	})
+}
+
+// TestRollbackStaysInTheAccount: while the stack rolls back, the provider moves the pool back to the
+// function the event names — but only to one in this stack's partition, region and account, so
+// whoever may invoke the provider cannot point the pool anywhere else.
+func TestRollbackStaysInTheAccount(t *testing.T) {
+	w := newWorld(t, "developer-ses")
+	p1, p2 := w.providerFor(sesPool, ours), w.providerFor(sesPool, oursRenamed)
+	a := must(t, "create", w.send(p1, cfn.RequestCreate, TypeAttach, "", propsFor(sesPool, ours, false), nil))
+	must(t, "update", w.send(p2, cfn.RequestUpdate, TypeAttach, a.physicalID, propsFor(sesPool, oursRenamed, false), propsFor(sesPool, ours, false)))
+	w.stacks.SetStatus(stackID, "UPDATE_ROLLBACK_IN_PROGRESS")
+	for _, elsewhere := range []string{
+		"arn:aws:lambda:eu-central-1:999999999999:function:Evil",
+		"arn:aws:lambda:us-east-1:123456789012:function:CognitoCustomMessage-dev-Other",
+		"arn:aws-cn:lambda:eu-central-1:123456789012:function:X",
+		"arn:aws:lambda:eu-central-1:123456789012:function:",
+	} {
+		r := w.send(p2, cfn.RequestUpdate, TypeAttach, a.physicalID, propsFor(sesPool, elsewhere, false), propsFor(sesPool, oursRenamed, false))
+		if r.ok {
+			t.Errorf("rollback to %s succeeded", elsewhere)
+		}
+		w.expectOn("refused rollback to "+elsewhere, sesPool, oursRenamed, "")
+	}
+	for _, c := range []struct{ arn, ours string }{
+		{ours, oursRenamed},
+		{"arn:aws:lambda:eu-central-1:123456789012:function:Other", ours},
+	} {
+		if !sameAccountFunction(c.arn, c.ours) {
+			t.Errorf("sameAccountFunction(%s, %s) = false", c.arn, c.ours)
+		}
+	}
 }

@@ -385,3 +385,39 @@ func TestOurEarlierFunction(t *testing.T) {
 		})
 	}
 }
+
+// TestEarlierWithoutRecord: the record tags are gone, replace=true, and the pool still calls our
+// earlier function (the Update's OldResourceProperties): that function is ours, never "previous" —
+// a later detach would restore a function CloudFormation deletes.
+func TestEarlierWithoutRecord(t *testing.T) {
+	const earlier = "arn:aws:lambda:eu-central-1:123456789012:function:CognitoCustomMessage-dev-Old-XyZ"
+	f, api := fake(t, "developer-ses")
+	id := fixtureID(t, "developer-ses")
+	setTrigger(f, id, earlier)
+	f.Edit(id, func(p map[string]any) { p["UserPoolTags"] = map[string]any{} })
+	a, err := attach(t, api, id, Options{Owner: "stack", Earlier: earlier, Replace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Previous != "" {
+		t.Errorf("previous %q: a later detach restores a deleted function", a.Previous)
+	}
+	if x := detach(t, api, id); trigger(f, id) != "" {
+		t.Errorf("detach restored %q", x.Restore)
+	}
+}
+
+// TestSelfPreviousDetach: a record an older release wrote that names our own function as previous
+// must not turn detach into a no-op that leaves the pool calling a deleted function.
+func TestSelfPreviousDetach(t *testing.T) {
+	f, api := fake(t, "developer-ses")
+	id := fixtureID(t, "developer-ses")
+	setTrigger(f, id, ours)
+	f.Edit(id, func(p map[string]any) {
+		p["UserPoolTags"] = map[string]any{TagFunction: ours, TagPrevious: ours, TagApplied: "replace=false managed=false"}
+	})
+	detach(t, api, id)
+	if got := trigger(f, id); got != "" {
+		t.Errorf("after detach the pool still calls %q", got)
+	}
+}
