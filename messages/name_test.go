@@ -442,3 +442,22 @@ func BenchmarkDisplayName(b *testing.B) {
 		}
 	}
 }
+
+// TestPersonNameCounts pins the counting rules one step each side (a mutation run moved each by one
+// without a failing test).
+func TestPersonNameCounts(t *testing.T) {
+	for s, want := range map[string]bool{
+		"五十嵐":                         true,  // Igarashi: two Han numerals in a row are a name
+		"五十五":                         false, // three read as a number
+		"Nguye\u0302\u0303n":          true,  // Vietnamese: two marks on one letter, decomposed
+		"Ne\u0301\u0302\u0303":        true,  // three different marks: still a letter
+		"Ne\u0301\u0302\u0303\u0304b": false, // four: noise
+		"Bo":                          true,
+		"OO":                          false, // two digit look-alikes: reads as "00"
+		"O":                           true,  // one letter alone is an initial, not a number
+	} {
+		if got := PersonName(s); got != want {
+			t.Errorf("PersonName(%q) = %v; want %v", s, got, want)
+		}
+	}
+}
