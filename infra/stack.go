@@ -83,6 +83,7 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 		if err := s.attachToExistingPool(stack, cfg); err != nil {
 			return nil, err
 		}
+		s.rememberLocale(stack, cfg)
 		return s, nil
 	}
 
@@ -143,6 +144,7 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 	// Apps have its ID built in; the pool is retained, so the client stays with it.
 	s.Client.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN)
 	s.wireTriggerByName(stack, cfg)
+	s.rememberLocale(stack, cfg)
 	if len(cfg.Brands.Brands) > 0 {
 		ids := s.addBrandClients(stack, cfg)
 		s.Function.AddEnvironment(jsii.String("BRAND_CLIENTS"), brandClientPairs(cfg.Brands.Clients, ids), nil)
