@@ -132,6 +132,7 @@ type Outcome struct {
 	// Remember is what became of writing the metadata's locale to the user (remember.go), and
 	// RememberReason why it failed; rememberLocale is the locale Handle chose to write.
 	Remember, RememberReason string
+	RememberTime             time.Duration // how long the write held the reply up
 	rememberLocale           string
 }
 
@@ -313,7 +314,9 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (reply []byte, _ e
 	ev, lenient = decodeEvent(top)
 	o = h.Handle(ctx, &ev)
 	// After rendering, so the reply is ready whatever becomes of the write.
+	writeStart := time.Now()
 	o.Remember, o.RememberReason = h.rememberLocale(ctx, &ev, o)
+	o.RememberTime = time.Since(writeStart)
 	if o.Fallback == FallbackUntouched {
 		return payload, nil
 	}
@@ -386,6 +389,9 @@ func (h *Handler) logInvocation(ctx context.Context, o Outcome, lenient bool, to
 		slog.Int64("render_us", o.RenderTime.Microseconds()),
 		slog.Int64("total_us", total.Microseconds()),
 		slog.String("remember_locale", o.Remember),
+	}
+	if o.rememberLocale != "" {
+		attrs = append(attrs, slog.Int64("remember_us", o.RememberTime.Microseconds()))
 	}
 	if o.RememberReason != "" {
 		attrs = append(attrs, slog.String("remember_reason", o.RememberReason))

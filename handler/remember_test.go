@@ -213,8 +213,8 @@ func TestRememberPerSource(t *testing.T) {
 				if !reflect.DeepEqual(f.written, []string{testPool + "/" + testUser + "=de"}) || m["remember_locale"] != RememberWritten {
 					t.Errorf("written %v, remember_locale %q; want one write of the shipped tag de, %q", f.written, m["remember_locale"], RememberWritten)
 				}
-			} else if f.hits != 0 || m["remember_locale"] != "" {
-				t.Errorf("%s must never write: %d requests, remember_locale %q", src, f.hits, m["remember_locale"])
+			} else if _, timed := m["remember_us"]; f.hits != 0 || m["remember_locale"] != "" || timed {
+				t.Errorf("%s must never write: %d requests, remember_locale %q, remember_us %v", src, f.hits, m["remember_locale"], m["remember_us"])
 			}
 			if m["rendered_locale"] != "de" || !bytes.Contains(reply, []byte(`"emailMessage":"`)) {
 				t.Errorf("reply not rendered in de: %s", m["rendered_locale"])
@@ -328,6 +328,9 @@ func TestRememberFailureKeepsTheMessage(t *testing.T) {
 			}
 			t.Logf("reply after %v", took.Round(time.Millisecond))
 			m := logLine(t, logs)
+			if us, ok := m["remember_us"].(float64); !ok || time.Duration(us)*time.Microsecond > took {
+				t.Errorf("remember_us %v; want the write's time, at most the reply's %v", m["remember_us"], took)
+			}
 			if m["remember_locale"] != c.outcome || m["remember_reason"] != c.reason || f.hits != 1 {
 				t.Errorf("remember_locale %q, remember_reason %q, %d requests; want %q, %q, 1", m["remember_locale"], m["remember_reason"], f.hits, c.outcome, c.reason)
 			}
