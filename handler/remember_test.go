@@ -466,3 +466,35 @@ func TestErrorName(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkNewCognitoWriter is what REMEMBER_LOCALE=true adds to a cold start (main builds it once).
+func BenchmarkNewCognitoWriter(b *testing.B) {
+	env := envMap{"AWS_REGION": testRegion}
+	for b.Loop() {
+		if _, err := NewCognitoWriter(env.get); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWriteLocale is one signed write to a loopback endpoint over a kept-alive connection:
+// the function's own cost per write, without the network and Cognito.
+func BenchmarkWriteLocale(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		_, _ = io.WriteString(w, "{}")
+	}))
+	defer srv.Close()
+	env := envMap{"AWS_REGION": testRegion, "AWS_ENDPOINT_URL": srv.URL, "AWS_ACCESS_KEY_ID": testKeyID,
+		"AWS_SECRET_ACCESS_KEY": testSecret, "AWS_SESSION_TOKEN": testToken}
+	w, err := NewCognitoWriter(env.get)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := w.WriteLocale(context.Background(), testPool, testUser, "de"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
