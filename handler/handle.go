@@ -51,6 +51,7 @@ type Handler struct {
 	brands            map[string]*brand // by name; nil without brands
 	byClient          map[string]*brand // by app client ID
 	brandFromMetadata bool
+	remember          LocaleWriter // nil: the locale is not remembered (remember.go)
 }
 
 // Option configures a Handler.
@@ -64,6 +65,7 @@ type options struct {
 	brandClients      map[string]string
 	skippedPairs      []int // of BRAND_CLIENTS
 	brandFromMetadata bool
+	remember          LocaleWriter
 }
 
 // WithDefaultLocale sets the locale used when neither the metadata nor the user's attribute match.
@@ -86,7 +88,7 @@ func New(catalog Catalog, opts ...Option) *Handler {
 	if o.logger == nil {
 		o.logger = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{log: o.logger}
+	h := &Handler{log: o.logger, remember: o.remember}
 	appName := messages.Sanitize(o.appName, messages.MaxAppNameUnits)
 	if appName == "" {
 		appName = DefaultAppName
@@ -130,6 +132,11 @@ type Outcome struct {
 	Fallback    string
 	Reason      string // why a fallback happened; names rules and templates, never user data
 	RenderTime  time.Duration
+	// Remember is what became of writing the metadata's locale to the user (remember.go), and
+	// RememberReason why it failed; rememberLocale is the locale Handle chose to write.
+	Remember, RememberReason string
+	RememberTime             time.Duration // how long the write held the reply up
+	rememberLocale           string
 }
 
 // Handle is the event → reply logic: pure but for the clock and the context's deadline.
@@ -144,6 +151,7 @@ func (h *Handler) Handle(ctx context.Context, ev *Event) Outcome {
 	o := Outcome{Source: source, Brand: b.name, BrandSource: bsrc}
 	attrLocale := attribute(req.UserAttributes, "locale")
 	o.Resolution = b.locales.Resolve(req.ClientMetadata, attrLocale)
+	o.rememberLocale, o.Remember = h.rememberChoice(source, b, o.Resolution, attrLocale)
 
 	ph := messages.Placeholders{Code: req.CodeParameter}
 	switch {
@@ -308,6 +316,10 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (reply []byte, _ e
 	var ev Event
 	ev, lenient = decodeEvent(top)
 	o = h.Handle(ctx, &ev)
+	// After rendering, so the reply is ready whatever becomes of the write.
+	writeStart := time.Now()
+	o.Remember, o.RememberReason = h.rememberLocale(ctx, &ev, o)
+	o.RememberTime = time.Since(writeStart)
 	if o.Fallback == FallbackUntouched {
 		return payload, nil
 	}
@@ -379,6 +391,13 @@ func (h *Handler) logInvocation(ctx context.Context, o Outcome, lenient bool, to
 		slog.String("fallback", o.Fallback),
 		slog.Int64("render_us", o.RenderTime.Microseconds()),
 		slog.Int64("total_us", total.Microseconds()),
+		slog.String("remember_locale", o.Remember),
+	}
+	if o.rememberLocale != "" {
+		attrs = append(attrs, slog.Int64("remember_us", o.RememberTime.Microseconds()))
+	}
+	if o.RememberReason != "" {
+		attrs = append(attrs, slog.String("remember_reason", o.RememberReason))
 	}
 	if o.Reason != "" {
 		attrs = append(attrs, slog.String("fallback_reason", o.Reason))

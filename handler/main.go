@@ -14,6 +14,15 @@ import (
 
 func main() {
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	var remember LocaleWriter
+	if os.Getenv("REMEMBER_LOCALE") == "true" {
+		if w, err := NewCognitoWriter(os.Getenv); err != nil {
+			// Off rather than failing every sign-in: the messages matter more than the memory.
+			logger.Error("REMEMBER_LOCALE is set but the locale cannot be written; not remembering", "error", err.Error())
+		} else {
+			remember = w
+		}
+	}
 	h := New(messages.Compiled(),
 		WithDefaultLocale(os.Getenv("DEFAULT_LOCALE")),
 		WithAppName(os.Getenv("APP_NAME")),
@@ -21,6 +30,7 @@ func main() {
 		WithBrands(BrandsOf(messages.Brands())...),
 		WithBrandClientsSetting(os.Getenv("BRAND_CLIENTS")),
 		WithBrandFromMetadata(os.Getenv("ALLOW_BRAND_FROM_METADATA") == "true"),
+		WithRememberLocale(remember),
 	)
 	lambda.Start(h)
 }

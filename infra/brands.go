@@ -272,6 +272,9 @@ func functionEnvironment(cfg Config) *map[string]*string {
 	if cfg.Brands.FromMetadata {
 		env["ALLOW_BRAND_FROM_METADATA"] = jsii.String("true")
 	}
+	if cfg.RememberLocale {
+		env["REMEMBER_LOCALE"] = jsii.String("true")
+	}
 	return &env
 }
 

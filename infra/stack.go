@@ -85,6 +85,7 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 		if err := s.attachToExistingPool(stack, cfg); err != nil {
 			return nil, err
 		}
+		s.rememberLocale(stack, cfg)
 		return s, nil
 	}
 
@@ -146,6 +147,7 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 	s.Client.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN)
 	s.wireTriggerByName(stack, cfg)
 	s.detachBeforePermission()
+	s.rememberLocale(stack, cfg)
 	if len(cfg.Brands.Brands) > 0 {
 		ids := s.addBrandClients(stack, cfg)
 		s.Function.AddEnvironment(jsii.String("BRAND_CLIENTS"), brandClientPairs(cfg.Brands.Clients, ids), nil)
