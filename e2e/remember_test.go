@@ -78,16 +78,16 @@ func (e *env) forgotPasswordIn(username, locale, subjectPrefix string) {
 //
 // cognito-local stores a signing-up user only after the trigger has answered (its signUp target
 // delivers the message, then saves the user), so there the sign-up write cannot land: the test pins
-// that it fails cleanly (the German sign-up mail is sent, the log says "failed", the attribute stays
+// that it fails cleanly (the Dutch sign-up mail is sent, the log says "failed", the attribute stays
 // unset) and shows the remembering through get-user-attribute-verification-code, which cognito-local
 // runs after saving the user, as Cognito does.
 func TestRememberLocale(t *testing.T) {
 	e := setup(t)
 	e.rememberOn()
-	const email = "jonas@example.de"
+	const email = "sanne@example.nl"
 
-	inv := e.signUp(email, "locale=de")
-	resp := e.expectMessage(inv, "SignUp", "de", messages.Data{})
+	inv := e.signUp(email, "locale=nl")
+	resp := e.expectMessage(inv, "SignUp", "nl", messages.Data{})
 	e.lastDelivery(*resp.EmailSubject)
 	outcomes, _, reasons := e.rememberLog()
 	if len(outcomes) != 1 || outcomes[0] != "failed" {
@@ -95,24 +95,24 @@ func TestRememberLocale(t *testing.T) {
 	}
 	t.Logf("sign-up write: %v %v", outcomes, reasons)
 	if got := e.localeOf(email); got != "" {
-		t.Errorf("locale after sign-up = %q; cognito-local should have had no user to write to — if it now has, assert \"de\" here", got)
+		t.Errorf("locale after sign-up = %q; cognito-local should have had no user to write to — if it now has, assert \"nl\" here", got)
 	}
 
-	t.Run("the owner's request is remembered; forgot-password without metadata is German", func(t *testing.T) {
+	t.Run("the owner's request is remembered; forgot-password without metadata is Dutch", func(t *testing.T) {
 		token := e.signIn(email)
 		inv := e.call(nil, "cognito-idp", "get-user-attribute-verification-code", "--access-token", token,
-			"--attribute-name", "email", "--client-metadata", "locale=de")
-		e.expectMessage(inv, "VerifyUserAttribute", "de", messages.Data{})
-		if got := e.localeOf(email); got != "de" {
-			t.Fatalf("locale attribute = %q after the request with locale=de; want de", got)
+			"--attribute-name", "email", "--client-metadata", "locale=nl")
+		e.expectMessage(inv, "VerifyUserAttribute", "nl", messages.Data{})
+		if got := e.localeOf(email); got != "nl" {
+			t.Fatalf("locale attribute = %q after the request with locale=nl; want nl", got)
 		}
-		e.forgotPasswordIn(email, "de", "Passwort für")
+		e.forgotPasswordIn(email, "nl", "Stel je wachtwoord")
 	})
 
 	t.Run("forgot-password with metadata does not rewrite the attribute", func(t *testing.T) {
 		inv := e.call(nil, "cognito-idp", "forgot-password", "--client-id", e.client, "--username", email, "--client-metadata", "locale=fr")
 		e.expectMessage(inv, "ForgotPassword", "fr", messages.Data{})
-		if got := e.localeOf(email); got != "de" {
+		if got := e.localeOf(email); got != "nl" {
 			t.Errorf("a stranger's forgot-password changed the locale to %q", got)
 		}
 	})
@@ -120,7 +120,7 @@ func TestRememberLocale(t *testing.T) {
 	t.Run("the same locale again is not written", func(t *testing.T) {
 		token := e.signIn(email)
 		e.call(nil, "cognito-idp", "get-user-attribute-verification-code", "--access-token", token,
-			"--attribute-name", "email", "--client-metadata", "locale=de-AT")
+			"--attribute-name", "email", "--client-metadata", "locale=nl-BE")
 		outcomes, micros, _ := e.rememberLog()
 		if outcomes[len(outcomes)-1] != "unchanged" {
 			t.Errorf("remember_locale %v; want the last unchanged", outcomes)
