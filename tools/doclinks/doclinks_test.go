@@ -116,7 +116,7 @@ func TestReadmeIsShort(t *testing.T) {
 		queue = queue[1:]
 		src, err := os.ReadFile(filepath.Join(root, f))
 		if err != nil {
-			t.Fatal(err)
+			continue // a missing page is TestRepositoryLinksResolve's to report
 		}
 		for _, l := range Parse(src).Links {
 			target, _, _ := strings.Cut(l, "#")
