@@ -74,8 +74,38 @@ func bootstrap(t *testing.T) string {
 	return bootstrapPath
 }
 
+var (
+	emuOnce sync.Once
+	emu     *lambdarie.Emulator
+	emuErr  error
+)
+
+// sharedEmulator is one emulator running the built bootstrap with the configuration the Makefile
+// exports and the goldens were made with, for the tests that send several events.
+func sharedEmulator(t *testing.T) *lambdarie.Emulator {
+	t.Helper()
+	bin := bootstrap(t)
+	emuOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		rie, err := lambdarie.ToolPath(ctx)
+		if err != nil {
+			emuErr = err
+			return
+		}
+		emu, emuErr = lambdarie.Start(rie, bin, "APP_NAME=Example", "DEFAULT_LOCALE=en")
+	})
+	if emuErr != nil {
+		t.Fatal(emuErr)
+	}
+	return emu
+}
+
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if emu != nil {
+		emu.Stop()
+	}
 	if bootstrapPath != "" {
 		os.RemoveAll(filepath.Dir(bootstrapPath))
 	}
@@ -139,19 +169,11 @@ func TestBuildEventEverySourceAndMedium(t *testing.T) {
 		}
 	}
 
-	bin := bootstrap(t)
+	emu := sharedEmulator(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	rie, err := lambdarie.ToolPath(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	emu, err := lambdarie.Start(rie, bin, "APP_NAME=Example", "DEFAULT_LOCALE=en")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer emu.Stop()
-	for n, b := range all {
+	for _, b := range all {
+		before := len(emu.Logs())
 		out, err := emu.Invoke(ctx, b.raw)
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", b.name, err, emu.Logs())
@@ -167,15 +189,11 @@ func TestBuildEventEverySourceAndMedium(t *testing.T) {
 		if !strings.Contains(*reply.Response.SMSMessage, "{####}") {
 			t.Errorf("%s: SMS without the code: %q", b.name, *reply.Response.SMSMessage)
 		}
-		// The n+1-th invocation line, which may trail the reply through the emulator's pipe.
-		var lines []invocationLog
-		for deadline := time.Now().Add(3 * time.Second); len(lines) <= n && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-			lines = invocationLines(emu.Logs())
+		// This invocation's line, which may trail the reply through the emulator's pipe.
+		l, _ := waitForLog(emu, before, true)
+		if l == nil {
+			t.Fatalf("%s: no log line:\n%s", b.name, emu.Logs()[before:])
 		}
-		if len(lines) <= n {
-			t.Fatalf("%s: no log line for invocation %d:\n%s", b.name, n+1, emu.Logs())
-		}
-		l := lines[n]
 		wantSource := "clientMetadata"
 		if b.source == "Authentication" {
 			wantSource = "userAttribute"
@@ -185,17 +203,6 @@ func TestBuildEventEverySourceAndMedium(t *testing.T) {
 				b.name, l.RenderedLocale, l.LocaleSource, l.Fallback, l.TriggerSource, b.locale, wantSource, b.source)
 		}
 	}
-}
-
-// invocationLines returns every invocation log line in the emulator's output, in order.
-func invocationLines(output string) []invocationLog {
-	var out []invocationLog
-	for _, line := range strings.Split(output, "\n") {
-		if inv, _ := splitLogs(line); inv != nil {
-			out = append(out, *inv)
-		}
-	}
-	return out
 }
 
 // TestBuildEventKeepsTheSample checks that without LOCALE and CLIENT_ID the event is the sample's

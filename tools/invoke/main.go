@@ -36,6 +36,8 @@ type config struct {
 	logs      bool
 	makeEvent bool
 	out       string // -make-event: the file to write, "-" for stdout, "" for build/events/<name>
+	// emu, when set, is a running emulator to send the event to instead of starting one (tests).
+	emu *lambdarie.Emulator
 }
 
 func main() {
@@ -96,21 +98,24 @@ func run(c config, stdout, stderr io.Writer) error {
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	rie, err := lambdarie.ToolPath(ctx)
-	if err != nil {
-		return err
+	emu := c.emu
+	if emu == nil {
+		rie, err := lambdarie.ToolPath(ctx)
+		if err != nil {
+			return err
+		}
+		if emu, err = lambdarie.Start(rie, c.bootstrap); err != nil {
+			return err
+		}
+		defer emu.Stop()
 	}
-	emu, err := lambdarie.Start(rie, c.bootstrap)
-	if err != nil {
-		return err
-	}
-	defer emu.Stop()
+	before := len(emu.Logs())
 	out, err := emu.Invoke(ctx, payload)
-	inv, others := waitForLog(emu, err == nil)
+	inv, others := waitForLog(emu, before, err == nil)
 	if c.logs {
 		lines := others
 		if c.format == "json" { // as it always printed: every line of the function's
-			inv, lines = nil, allFunctionLines(emu.Logs())
+			inv, lines = nil, allFunctionLines(emu.Logs()[before:])
 		}
 		for _, line := range lines {
 			fmt.Fprintf(stderr, "function log: %s\n", line)
@@ -136,11 +141,12 @@ func run(c config, stdout, stderr io.Writer) error {
 
 // waitForLog returns the invocation's log line. The emulator copies the function's stdout through a
 // pipe, so the line may arrive just after the reply.
-func waitForLog(emu *lambdarie.Emulator, wait bool) (*invocationLog, []string) {
-	inv, others := splitLogs(emu.Logs())
+// Only what was written after offset before counts.
+func waitForLog(emu *lambdarie.Emulator, before int, wait bool) (*invocationLog, []string) {
+	inv, others := splitLogs(emu.Logs()[before:])
 	for deadline := time.Now().Add(2 * time.Second); inv == nil && wait && time.Now().Before(deadline); {
 		time.Sleep(20 * time.Millisecond)
-		inv, others = splitLogs(emu.Logs())
+		inv, others = splitLogs(emu.Logs()[before:])
 	}
 	return inv, others
 }
