@@ -168,23 +168,43 @@ func parseTag(doc string, i int) (tag, int, bool) {
 	return tag{}, 0, false
 }
 
-// skipTo returns the index after the end tag </name> at or after i, or the end of doc.
+// skipTo returns the index after the end tag </name> at or after i, or the end of doc. Tag names
+// are ASCII, so it folds ASCII case only: strings.ToLower could change the length of other text
+// and shift every index after it.
 func skipTo(doc string, i int, name string) int {
-	lower := strings.ToLower(doc[i:])
-	for k := 0; ; {
-		at := strings.Index(lower[k:], "</"+name)
-		if at < 0 {
-			return len(doc)
+	for k := i; k+2+len(name) <= len(doc); k++ {
+		if doc[k] != '<' || doc[k+1] != '/' || !asciiEqualFold(doc[k+2:k+2+len(name)], name) {
+			continue
 		}
-		after := k + at + 2 + len(name)
-		if after >= len(lower) || !isNameByte(lower[after]) {
-			if end := strings.IndexByte(lower[after:], '>'); end >= 0 {
-				return i + after + end + 1
-			}
-			return len(doc)
+		after := k + 2 + len(name)
+		if after < len(doc) && isNameByte(doc[after]) {
+			continue // </styles>, not </style>
 		}
-		k = after
+		if end := strings.IndexByte(doc[after:], '>'); end >= 0 {
+			return after + end + 1
+		}
+		return len(doc)
 	}
+	return len(doc)
+}
+
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 func isSpace(c byte) bool  { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }

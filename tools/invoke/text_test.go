@@ -25,6 +25,8 @@ func TestPlainText(t *testing.T) {
 		{"attribute with >", `<p title="a>b">x</p>`, "x"},
 		{"bare less-than", "<p>1 < 2</p>", "1 < 2"},
 		{"inline elements", "<p><b>bold</b> and <span dir=\"ltr\">{####}</span>.</p>", "bold and {####}."},
+		{"raw text with non-ASCII case", "<STYLE>İİİİ p{}</Style><p>after</p>", "after"},
+		{"end tag that only starts like it", "<style>a</styles>b</style>c", "c"},
 		{"unterminated comment", "<p>a</p><!-- b", "a"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -75,4 +77,14 @@ func TestPlainTextOfShippedEmails(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzPlainText checks that no input makes PlainText panic (`go test -fuzz FuzzPlainText`).
+func FuzzPlainText(f *testing.F) {
+	for _, s := range []string{"<p>a</p>", "<style>İİİ</STYLE>x", "<a href='x'>y</a>", "<!-- x", "<p title=\"a", "<script>İ</script", "&amp;&lt;"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_ = PlainText(s)
+	})
 }
