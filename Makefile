@@ -48,9 +48,27 @@ PKGS := ./handler/... ./messages/... ./templates/... ./infra/... ./provider/... 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
+# `make invoke` and `make event`: SOURCE (one of the 7 trigger sources), LOCALE, CLIENT_ID and MEDIUM
+# (email or sms) build an event from the shipped sample of that source; `make invoke` sends it
+# instead of EVENT. FORMAT=json prints the raw reply; OUT is the file `make event` writes (- for stdout).
+SOURCE ?=
+LOCALE ?=
+CLIENT_ID ?=
+MEDIUM ?=
+FORMAT ?= text
+OUT ?=
+EVENT_SPEC = -source '$(SOURCE)' -locale '$(LOCALE)' -client-id '$(CLIENT_ID)' -medium '$(MEDIUM)'
+# EVENT is passed along with an event spec only when someone set it, so that the tool can say that
+# the two exclude each other instead of silently preferring one.
+INVOKE_EVENT = $(if $(SOURCE)$(LOCALE)$(CLIENT_ID)$(MEDIUM),$(EVENT_SPEC)$(if $(filter file,$(origin EVENT)),, -event '$(EVENT)'),-event '$(EVENT)')
+
 .PHONY: invoke
-invoke: $(LOCAL_DIR)/bootstrap ## run the function on EVENT under the Lambda Runtime Interface Emulator
-	go run ./tools/invoke -bootstrap $(LOCAL_DIR)/bootstrap -event $(EVENT)
+invoke: $(LOCAL_DIR)/bootstrap ## run the function on EVENT (or SOURCE= LOCALE= CLIENT_ID= MEDIUM=) under the Lambda Runtime Interface Emulator; FORMAT=json for the raw reply
+	@go run ./tools/invoke -bootstrap $(LOCAL_DIR)/bootstrap $(INVOKE_EVENT) -format '$(FORMAT)'
+
+.PHONY: event
+event: ## write an event built from events/: SOURCE=ForgotPassword LOCALE=nl CLIENT_ID=… MEDIUM=email|sms [OUT=file, - for stdout]
+	@go run ./tools/invoke -make-event $(EVENT_SPEC) -o '$(OUT)'
 
 .PHONY: test
 test: $(TEST_PREREQ) lint ## run every offline test: unit, golden, catalog, runtime emulator, CDK stack (and BRANDS_DIR's brands)
