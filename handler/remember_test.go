@@ -242,7 +242,8 @@ func TestRememberChoice(t *testing.T) {
 		{"no metadata: the attribute chose", "de", "", "", ""},
 		{"unsupported metadata", "en", "qaa", "", ""},
 		{"invalid metadata", "en", "<script>", "", ""},
-		{"only a low-confidence match", "en", "zh-TW", "", ""},
+		{"Traditional Chinese by region", "en", "zh-TW", "zh-Hant", RememberWritten},
+		{"an Amplify alias: the shipped tag is written", "en", "kr", "ko", RememberWritten},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := &fakeCognito{}
