@@ -742,12 +742,12 @@ var generated = Table{
 	{Locale: "fi", Source: "ForgotPassword", Tested: Variant{Name: true, Link: false, Username: false}, Variant: Variant{Name: false, Link: false, Username: false}, Set: Set{
 		Subject: []Segment{{Text: "Vaihda salasanasi – "}, {Slot: SlotAppName}},
 		Email:   []uint16{87, 93, 18, 89, 4}, Chunks: &chunks,
-		SMS: []Segment{{Slot: SlotCode}, {Text: " on koodisi salasanan vaihtamiseen palvelussa "}, {Slot: SlotAppName}, {Text: ". Jos et pyytänyt sitä, jätä viesti huomiotta."}},
+		SMS: []Segment{{Slot: SlotCode}, {Text: " on koodisi salasanan vaihtamiseen palvelussa "}, {Slot: SlotAppName}, {Text: ". Jos et pyytänyt koodia, jätä viesti huomiotta."}},
 	}},
 	{Locale: "fi", Source: "ForgotPassword", Tested: Variant{Name: true, Link: false, Username: false}, Variant: Variant{Name: true, Link: false, Username: false}, Set: Set{
 		Subject: []Segment{{Text: "Vaihda salasanasi – "}, {Slot: SlotAppName}},
 		Email:   []uint16{87, 94, 18, 89, 4}, Chunks: &chunks,
-		SMS: []Segment{{Slot: SlotCode}, {Text: " on koodisi salasanan vaihtamiseen palvelussa "}, {Slot: SlotAppName}, {Text: ". Jos et pyytänyt sitä, jätä viesti huomiotta."}},
+		SMS: []Segment{{Slot: SlotCode}, {Text: " on koodisi salasanan vaihtamiseen palvelussa "}, {Slot: SlotAppName}, {Text: ". Jos et pyytänyt koodia, jätä viesti huomiotta."}},
 	}},
 	{Locale: "fi", Source: "ResendCode", Tested: Variant{Name: false, Link: true, Username: false}, Variant: Variant{Name: false, Link: false, Username: false}, Set: Set{
 		Subject: []Segment{{Text: "Uusi vahvistuskoodisi – "}, {Slot: SlotAppName}},
