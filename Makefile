@@ -4,7 +4,8 @@ SHELL := /bin/bash
 
 EVENT ?= events/verify-user-attribute-email-de.json
 # Configuration the function reads; `make invoke APP_NAME=Acme DEFAULT_LOCALE=de` overrides them.
-APP_NAME ?= Example
+# "My App" is the one placeholder everywhere (cdk.json, infra, the handler's own default).
+APP_NAME ?= My App
 DEFAULT_LOCALE ?= en
 export APP_NAME DEFAULT_LOCALE
 

@@ -100,7 +100,7 @@ const (
 )
 
 // DefaultLintAppName is the product name Lint measures the SMS with unless told otherwise.
-const DefaultLintAppName = "Example"
+const DefaultLintAppName = "My App"
 
 // TemporaryPasswordLength is the length of the temporary password that Cognito puts in place of
 // AdminCreateUser's code placeholder: the minimum of the stack's password policy (infra/stack.go).
