@@ -9,12 +9,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
@@ -49,8 +52,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, api poola
 			opts = append(opts, config.WithRegion(region))
 		}
 		cfg, err := config.LoadDefaultConfig(ctx, opts...)
+		var missing config.SharedConfigProfileNotExistError
+		if errors.As(err, &missing) {
+			fmt.Fprintf(stderr, "attachplan: AWS_PROFILE %q is not a profile of ~/.aws/config or ~/.aws/credentials (`aws configure list-profiles` lists them)\n", missing.Profile)
+			return 1
+		}
 		if err != nil {
 			fmt.Fprintln(stderr, "attachplan: AWS configuration:", err)
+			return 1
+		}
+		if msg := checkCredentials(ctx, cfg); msg != "" {
+			fmt.Fprintln(stderr, "attachplan:", msg)
 			return 1
 		}
 		api = cip.NewFromConfig(cfg)
@@ -105,6 +117,38 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, api poola
 	fmt.Fprintf(stdout, "Attaching would send UpdateUserPool with every setting carried over; on stack delete, %s is put back.\n", orNone(a.Previous))
 	a.Plan.Write(stdout, *all)
 	return 0
+}
+
+// noCredentials is what a person without AWS credentials needs to read.
+const noCredentials = "no AWS credentials found (set AWS_PROFILE to a profile of ~/.aws/config, " +
+	"or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; after `aws sso login` for SSO profiles)"
+
+// checkCredentials asks the SDK's default chain for credentials before any request, and turns a
+// failure into one sentence. Without it, the first call fails with the chain's last attempt: the EC2
+// instance-metadata (IMDS) fallback's retries and timeouts, which name nothing a person should set.
+// Empty means credentials were found.
+func checkCredentials(ctx context.Context, cfg aws.Config) string {
+	if cfg.Credentials == nil {
+		return noCredentials
+	}
+	// IMDS on a machine that is not EC2 can wait for its connect timeouts; ten seconds is plenty
+	// for every real source (environment, files, SSO cache, container, instance).
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		// The SDK has no typed error for "the chain fell through to IMDS and found nothing"; its
+		// message is the only sign, and then the profile simply holds no credentials.
+		fellThrough := strings.Contains(err.Error(), "IMDS")
+		if p := os.Getenv("AWS_PROFILE"); p != "" {
+			if fellThrough {
+				return fmt.Sprintf("AWS profile %q has no credentials (give it aws_access_key_id, sso_session, role_arn or credential_process)", p)
+			}
+			// A profile's own source failing (expired SSO token, a role it may not assume) says why.
+			return fmt.Sprintf("AWS profile %q gave no credentials: %v", p, err)
+		}
+		return noCredentials
+	}
+	return ""
 }
 
 // exampleFunction is an ARN in the pool's account and region, to plan with before the function
