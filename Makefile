@@ -2,16 +2,20 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
+#? EVENT: the Cognito event file invoke sends (any of events/*.json, or your own)
 EVENT ?= events/verify-user-attribute-email-de.json
 # Configuration the function reads; `make invoke APP_NAME=Acme DEFAULT_LOCALE=de` overrides them.
 # "My App" is the one placeholder everywhere (cdk.json, infra, the handler's own default).
+#? APP_NAME [invoke demo]: the product name in every message of the default brand
 APP_NAME ?= My App
+#? DEFAULT_LOCALE [invoke demo]: the locale when nothing in the event matches one
 DEFAULT_LOCALE ?= en
 export APP_NAME DEFAULT_LOCALE
 
 # Brands (see README): every folder with a brand.json under BRANDS_DIR is compiled in. A folder
 # outside the repository works too, and leaves the tracked files as they are: the compiled brands go
 # to messages/brands_gen.go, which git ignores and only builds with -tags brands read.
+#? BRANDS_DIR [test invoke demo generate golden bench build synth diff deploy]: the folder of brand folders to compile in
 BRANDS_DIR ?= brands
 HAVE_BRANDS := $(shell [ -d '$(BRANDS_DIR)' ] && echo yes)
 # Only the default folder may be missing: a BRANDS_DIR someone named that is not there (a typo) must
@@ -42,12 +46,14 @@ ifeq ($(CI),)
 TEST_PREREQ := messages/sets_gen.go
 endif
 TEST_PREREQ += build/brands.stamp
+#? CI [test]: non-empty: test does not regenerate messages/sets_gen.go, it checks that the committed one is current
+
 # Not ./...: npm's node_modules holds Go template files that are not part of this module.
 PKGS := ./handler/... ./messages/... ./templates/... ./infra/... ./provider/... ./internal/... ./tools/...
 
 .PHONY: help
-help: ## list the targets
-	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+help: ## list the targets, the variables each takes, and their defaults
+	@awk -f tools/makehelp/help.awk $(MAKEFILE_LIST)
 
 .PHONY: invoke
 invoke: $(LOCAL_DIR)/bootstrap ## run the function on EVENT under the Lambda Runtime Interface Emulator
@@ -75,6 +81,8 @@ demo: node_modules/.package-lock.json $(LOCAL_DIR)/bootstrap ## see it work: a l
 	@command -v aws >/dev/null || { echo "demo needs the AWS CLI (apt-get install awscli)"; exit 1; }
 	go run ./tools/demo -bootstrap $(LOCAL_DIR)/bootstrap
 
+#? POOL: the existing user pool's ID, e.g. eu-central-1_AbCdEf123 (required by attach-plan)
+#? ATTACH_PLAN_ARGS: more flags of attach-plan: -replace -allow-managed -all -function ARN
 .PHONY: attach-plan
 attach-plan: ## read-only: what -c userPoolId=POOL would change in that pool (AWS credentials); ATTACH_PLAN_ARGS='-replace -allow-managed -all -function ARN'
 	@test -n "$(POOL)" || { echo "usage: make attach-plan POOL=eu-central-1_AbCdEf123 [ATTACH_PLAN_ARGS='-replace -all']"; exit 2; }
@@ -87,6 +95,8 @@ lint-templates: ## report on templates/ and BRANDS_DIR's brands: files, parse er
 # Root installs directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+#? LOCALES: preview only these locales, comma-separated (de,ar)
+#? BRANDS: preview only these brands of BRANDS_DIR, comma-separated (acme)
 .PHONY: preview
 preview: ## every locale x source as HTML and PNG, with a gallery, in build/preview/ (and per brand of BRANDS_DIR; installs Chromium if needed); LOCALES=de,ar BRANDS=acme for a subset
 	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi droid || { \
@@ -118,6 +128,7 @@ golden: messages/sets_gen.go build/brands.stamp ## rewrite handler/testdata/gold
 bench: messages/sets_gen.go build/brands.stamp ## warm-path benchmarks, one per trigger source (targets: <= 20 µs/op, <= 60 allocs/op)
 	go test $(TEST_TAGS) ./handler -run '^$$' -bench . -benchmem -count 1
 
+#? FUZZTIME: how long fuzz runs each fuzz test (a Go duration)
 FUZZTIME ?= 30s
 .PHONY: fuzz
 fuzz: ## fuzz the event path, the locale matcher, the sanitizer and the name filter, FUZZTIME each (crashers land in testdata/fuzz)
@@ -130,7 +141,10 @@ fuzz: ## fuzz the event path, the locale matcher, the sanitizer and the name fil
 generate-unicode: ## rebuild messages/names_gen.go (the name filter's table) from the Unicode data (apt-get install unicode-data)
 	go run ./tools/genunicode
 
+#? MUTATE_WORKERS: parallel gremlins workers of mutate
 MUTATE_WORKERS ?= 2
+#? MUTATE_PKGS [mutate]: the packages mutate tests (default messages/ and handler/)
+#? MUTATE_THRESHOLD [mutate]: mutate fails below this efficacy percentage (e.g. 90)
 .PHONY: mutate
 mutate: messages/sets_gen.go ## mutation testing (gremlins) of messages/ and handler/; MUTATE_PKGS, MUTATE_WORKERS, MUTATE_THRESHOLD=90 to fail below it
 	MUTATE_WORKERS=$(MUTATE_WORKERS) bash tools/mutate/run.sh
@@ -161,6 +175,7 @@ $(LOCAL_DIR)/bootstrap: $(GO_SOURCES)
 	CGO_ENABLED=0 go build $(BUILD_FLAGS) -o $@ ./handler
 
 # ---- CDK (infra/) -------------------------------------------------------------------------------
+#? CDK_ARGS: arguments for the cdk CLI, e.g. "-c appName=Acme -c stage=prod" (see cdk.json for the keys)
 CDK := npx --no-install cdk
 CDK_FLAGS := --no-notices
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
