@@ -89,8 +89,8 @@ attach-plan: ## read-only: what -c userPoolId=POOL would change in that pool (AW
 	go run ./tools/attachplan -pool $(POOL) $(ATTACH_PLAN_ARGS)
 
 .PHONY: lint-templates
-lint-templates: ## report on templates/ and BRANDS_DIR's brands: files, parse errors, placeholders, limits, characters, wording rules, SMS segments with APP_NAME
-	go run ./tools/linttemplates -dir templates -app-name "$(APP_NAME)" -brands '$(BRANDS_DIR)'
+lint-templates: ## report on templates/ and BRANDS_DIR's brands: files, parse errors, placeholders, limits, characters, wording rules, SMS segments with APP_NAME, untranslated copies of DEFAULT_LOCALE; brand findings name the brand's files
+	go run ./tools/linttemplates -dir templates -app-name "$(APP_NAME)" -default-locale '$(DEFAULT_LOCALE)' -brands '$(BRANDS_DIR)'
 
 # Root installs directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
