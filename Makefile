@@ -42,10 +42,6 @@ TEMPLATE_FILES := $(shell find templates -type f)
 GO_SOURCES := $(shell find handler messages -type f) messages/sets_gen.go go.mod go.sum build/brands.stamp
 # Outside CI, `make test` first regenerates messages/sets_gen.go from templates/; in CI the test
 # that compares it with the templates catches a generated file somebody forgot to commit.
-ifeq ($(CI),)
-TEST_PREREQ := messages/sets_gen.go
-endif
-TEST_PREREQ += build/brands.stamp
 #? CI [test]: non-empty: test does not regenerate messages/sets_gen.go, it checks that the committed one is current
 
 # Not ./...: npm's node_modules holds Go template files that are not part of this module.
@@ -59,9 +55,15 @@ help: ## list the targets, the variables each takes, and their defaults
 invoke: $(LOCAL_DIR)/bootstrap ## run the function on EVENT under the Lambda Runtime Interface Emulator
 	go run ./tools/invoke -bootstrap $(LOCAL_DIR)/bootstrap -event $(EVENT)
 
+# make test runs in stages (modules, generate, lint, unit, infra), each announced and timed; the CDK
+# stack tests are their own stage because their first compile alone takes about a minute.
+INFRA_PKGS := ./infra/...
+UNIT_PKGS := $(filter-out $(INFRA_PKGS),$(PKGS))
+
 .PHONY: test
-test: $(TEST_PREREQ) lint ## run every offline test: unit, golden, catalog, runtime emulator, CDK stack (and BRANDS_DIR's brands)
-	go test -count=1 $(TEST_TAGS) $(PKGS)
+test: ## run every offline test in timed stages: modules, generate, lint, unit (golden, catalog, runtime emulator, BRANDS_DIR's brands), infra (CDK stack)
+	@MAKE='$(MAKE)' TEST_TAGS='$(TEST_TAGS)' UNIT_PKGS='$(UNIT_PKGS)' INFRA_PKGS='$(INFRA_PKGS)' \
+	  GENERATE='$(if $(CI),,yes)' BRANDS_STAMP=build/brands.stamp bash tools/testrun/run.sh
 
 .PHONY: lint
 lint: ## gofmt and go vet
