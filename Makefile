@@ -177,6 +177,11 @@ $(LOCAL_DIR)/bootstrap: $(GO_SOURCES)
 	CGO_ENABLED=0 go build $(BUILD_FLAGS) -o $@ ./handler
 
 # ---- CDK (infra/) -------------------------------------------------------------------------------
+# diff, deploy and destroy first check that the AWS SDK finds credentials: without them the CLI
+# fails later, after building, with its own (and the SDK's instance-metadata) noise.
+.PHONY: aws-credentials
+aws-credentials:
+	@go run ./tools/attachplan -check-credentials
 #? CDK_ARGS: arguments for the cdk CLI, e.g. "-c appName=Acme -c stage=prod" (see cdk.json for the keys)
 CDK := npx --no-install cdk
 CDK_FLAGS := --no-notices
@@ -199,15 +204,15 @@ synth: node_modules/.package-lock.json lambda-asset ## synthesize the stack into
 	@ls cdk.out/*.template.json
 
 .PHONY: diff
-diff: node_modules/.package-lock.json lambda-asset ## compare the stack with what is deployed (needs AWS credentials)
+diff: aws-credentials node_modules/.package-lock.json lambda-asset ## compare the stack with what is deployed (needs AWS credentials)
 	$(CDK) diff $(CDK_FLAGS) $(CDK_ARGS)
 
 .PHONY: deploy
-deploy: node_modules/.package-lock.json lambda-asset ## deploy the stack (needs AWS credentials; `cdk bootstrap` once per account/region)
+deploy: aws-credentials node_modules/.package-lock.json lambda-asset ## deploy the stack (needs AWS credentials; `cdk bootstrap` once per account/region)
 	$(CDK) deploy $(CDK_FLAGS) $(CDK_ARGS)
 
 .PHONY: destroy
-destroy: node_modules/.package-lock.json ## delete the stack (the user pool and log group are retained)
+destroy: aws-credentials node_modules/.package-lock.json ## delete the stack (the user pool and log group are retained)
 	$(CDK) destroy $(CDK_FLAGS) $(CDK_ARGS)
 
 .PHONY: clean

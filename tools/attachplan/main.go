@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/smithy-go/logging"
 
 	"cognito-custom-message/internal/poolattach"
 )
@@ -38,8 +39,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, api poola
 	replace := fs.Bool("replace", false, "as with -c replaceExistingTrigger=true")
 	allowManaged := fs.Bool("allow-managed", false, "as with -c allowManagedPool=true")
 	all := fs.Bool("all", false, "also list every setting carried unchanged and every read-only one")
+	checkOnly := fs.Bool("check-credentials", false, "only check that the AWS SDK finds credentials, silently on success (make diff, deploy and destroy run it first)")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *checkOnly {
+		if _, msg := loadConfig(ctx, ""); msg != "" {
+			fmt.Fprintln(stderr, msg)
+			return 1
+		}
+		return 0
 	}
 	region, _, ok := strings.Cut(*pool, "_")
 	if !ok || region == "" {
@@ -47,21 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, api poola
 		return 2
 	}
 	if api == nil {
-		opts := []func(*config.LoadOptions) error{}
-		if os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
-			opts = append(opts, config.WithRegion(region))
-		}
-		cfg, err := config.LoadDefaultConfig(ctx, opts...)
-		var missing config.SharedConfigProfileNotExistError
-		if errors.As(err, &missing) {
-			fmt.Fprintf(stderr, "attachplan: AWS_PROFILE %q is not a profile of ~/.aws/config or ~/.aws/credentials (`aws configure list-profiles` lists them)\n", missing.Profile)
-			return 1
-		}
-		if err != nil {
-			fmt.Fprintln(stderr, "attachplan: AWS configuration:", err)
-			return 1
-		}
-		if msg := checkCredentials(ctx, cfg); msg != "" {
+		cfg, msg := loadConfig(ctx, region)
+		if msg != "" {
 			fmt.Fprintln(stderr, "attachplan:", msg)
 			return 1
 		}
@@ -119,9 +115,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, api poola
 	return 0
 }
 
+// loadConfig is the default AWS configuration, in region unless the environment names one (or
+// region is empty), with its credentials checked; msg says what is wrong in one sentence.
+func loadConfig(ctx context.Context, region string) (cfg aws.Config, msg string) {
+	// The SDK logs its instance-metadata fallback ("falling back to IMDSv1 ...") to stderr while
+	// looking for credentials; none of it helps a person, and checkCredentials says what does.
+	opts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})}
+	if region != "" && os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
+		opts = append(opts, config.WithRegion(region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	var missing config.SharedConfigProfileNotExistError
+	if errors.As(err, &missing) {
+		return cfg, fmt.Sprintf("AWS_PROFILE %q is not a profile of ~/.aws/config or ~/.aws/credentials (`aws configure list-profiles` lists them)", missing.Profile)
+	}
+	if err != nil {
+		return cfg, fmt.Sprintf("AWS configuration: %v", err)
+	}
+	return cfg, checkCredentials(ctx, cfg)
+}
+
 // noCredentials is what a person without AWS credentials needs to read.
 const noCredentials = "no AWS credentials found (set AWS_PROFILE to a profile of ~/.aws/config, " +
-	"or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; after `aws sso login` for SSO profiles)"
+	"after `aws sso login` for an SSO one, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
 
 // checkCredentials asks the SDK's default chain for credentials before any request, and turns a
 // failure into one sentence. Without it, the first call fails with the chain's last attempt: the EC2

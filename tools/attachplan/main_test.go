@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,6 +146,18 @@ func TestNoCredentials(t *testing.T) {
 	if stdout.Len() != 0 {
 		t.Errorf("stdout %q; want nothing", stdout.String())
 	}
+
+	// make diff, deploy and destroy ask the same question first.
+	stderr.Reset()
+	if code := run(context.Background(), []string{"-check-credentials"}, &stdout, &stderr, nil); code != 1 || stderr.String() != noCredentials+"\n" {
+		t.Errorf("-check-credentials: exit %d, stderr %q; want 1 and %q", code, stderr.String(), noCredentials)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE00")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "example-secret")
+	stderr.Reset()
+	if code := run(context.Background(), []string{"-check-credentials"}, &stdout, &stderr, nil); code != 0 || stderr.Len() != 0 || stdout.Len() != 0 {
+		t.Errorf("-check-credentials with keys in the environment: exit %d, stderr %q, stdout %q; want 0 and silence", code, stderr.String(), stdout.String())
+	}
 }
 
 // TestProfileWithoutCredentials: a profile without credentials, and one that does not exist, are named.
@@ -172,5 +187,43 @@ func TestProfileWithoutCredentials(t *testing.T) {
 	code = run(context.Background(), []string{"-pool", "eu-central-1_AbCdEf123"}, &stdout, &stderr, nil)
 	if code != 1 || !strings.Contains(stderr.String(), `AWS_PROFILE "nope" is not a profile`) {
 		t.Errorf("unknown profile: exit %d, stderr %q; want 1 and the profile named", code, stderr.String())
+	}
+}
+
+// TestNoCredentialsWithAnInstanceMetadataService: where an instance-metadata endpoint answers (but
+// gives no role), the SDK's own "falling back to IMDSv1" warning does not reach the terminal either.
+func TestNoCredentialsWithAnInstanceMetadataService(t *testing.T) {
+	imds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+	}))
+	defer imds.Close()
+	home := t.TempDir()
+	for k, v := range map[string]string{
+		"HOME": home, "AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.URL,
+		"AWS_CONFIG_FILE": filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials"),
+		"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "",
+	} {
+		t.Setenv(k, v)
+	}
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"} {
+		os.Unsetenv(k)
+	}
+	// The SDK's logger writes to the process's stderr, not to run's: capture that.
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := os.Stderr
+	os.Stderr = w
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"-pool", "eu-central-1_AbCdEf123"}, &stdout, &stderr, nil)
+	os.Stderr = saved
+	w.Close()
+	leaked, _ := io.ReadAll(r)
+	if code != 1 || stderr.String() != "attachplan: "+noCredentials+"\n" {
+		t.Errorf("exit %d, stderr %q; want 1 and %q", code, stderr.String(), noCredentials)
+	}
+	if len(leaked) != 0 {
+		t.Errorf("the SDK wrote to stderr: %q", leaked)
 	}
 }
