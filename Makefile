@@ -2,15 +2,20 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
+#? EVENT: the Cognito event file invoke sends (any of events/*.json, or your own)
 EVENT ?= events/verify-user-attribute-email-de.json
 # Configuration the function reads; `make invoke APP_NAME=Acme DEFAULT_LOCALE=de` overrides them.
-APP_NAME ?= Example
+# "My App" is the one placeholder everywhere (cdk.json, infra, the handler's own default).
+#? APP_NAME [invoke demo]: the product name in every message of the default brand
+APP_NAME ?= My App
+#? DEFAULT_LOCALE [invoke demo]: the locale when nothing in the event matches one
 DEFAULT_LOCALE ?= en
 export APP_NAME DEFAULT_LOCALE
 
 # Brands (see README): every folder with a brand.json under BRANDS_DIR is compiled in. A folder
 # outside the repository works too, and leaves the tracked files as they are: the compiled brands go
 # to messages/brands_gen.go, which git ignores and only builds with -tags brands read.
+#? BRANDS_DIR [test invoke demo generate golden bench build synth diff deploy]: the folder of brand folders to compile in
 BRANDS_DIR ?= brands
 HAVE_BRANDS := $(shell [ -d '$(BRANDS_DIR)' ] && echo yes)
 # Only the default folder may be missing: a BRANDS_DIR someone named that is not there (a typo) must
@@ -37,16 +42,14 @@ TEMPLATE_FILES := $(shell find templates -type f)
 GO_SOURCES := $(shell find handler messages -type f) messages/sets_gen.go go.mod go.sum build/brands.stamp
 # Outside CI, `make test` first regenerates messages/sets_gen.go from templates/; in CI the test
 # that compares it with the templates catches a generated file somebody forgot to commit.
-ifeq ($(CI),)
-TEST_PREREQ := messages/sets_gen.go
-endif
-TEST_PREREQ += build/brands.stamp
+#? CI [test]: non-empty: test does not regenerate messages/sets_gen.go, it checks that the committed one is current
+
 # Not ./...: npm's node_modules holds Go template files that are not part of this module.
 PKGS := ./handler/... ./messages/... ./templates/... ./infra/... ./provider/... ./internal/... ./tools/...
 
 .PHONY: help
-help: ## list the targets
-	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+help: ## list the targets, the variables each takes, and their defaults
+	@awk -f tools/makehelp/help.awk $(MAKEFILE_LIST)
 
 # `make invoke` and `make event`: SOURCE (one of the 7 trigger sources), LOCALE, CLIENT_ID and MEDIUM
 # (email or sms) build an event from the shipped sample of that source; `make invoke` sends it
@@ -70,9 +73,15 @@ invoke: $(LOCAL_DIR)/bootstrap ## run the function on EVENT (or SOURCE= LOCALE= 
 event: ## write an event built from events/: SOURCE=ForgotPassword LOCALE=nl CLIENT_ID=… MEDIUM=email|sms [OUT=file, - for stdout]
 	@go run ./tools/invoke -make-event $(EVENT_SPEC) -o '$(OUT)'
 
+# make test runs in stages (modules, generate, lint, unit, infra), each announced and timed; the CDK
+# stack tests are their own stage because their first compile alone takes about a minute.
+INFRA_PKGS := ./infra/...
+UNIT_PKGS := $(filter-out $(INFRA_PKGS),$(PKGS))
+
 .PHONY: test
-test: $(TEST_PREREQ) lint ## run every offline test: unit, golden, catalog, runtime emulator, CDK stack (and BRANDS_DIR's brands)
-	go test -count=1 $(TEST_TAGS) $(PKGS)
+test: ## run every offline test in timed stages: modules, generate, lint, unit (golden, catalog, runtime emulator, BRANDS_DIR's brands), infra (CDK stack)
+	@MAKE='$(MAKE)' TEST_TAGS='$(TEST_TAGS)' UNIT_PKGS='$(UNIT_PKGS)' INFRA_PKGS='$(INFRA_PKGS)' \
+	  GENERATE='$(if $(CI),,yes)' BRANDS_STAMP=build/brands.stamp bash tools/testrun/run.sh
 
 .PHONY: lint
 lint: ## gofmt and go vet
@@ -92,18 +101,22 @@ demo: node_modules/.package-lock.json $(LOCAL_DIR)/bootstrap ## see it work: a l
 	@command -v aws >/dev/null || { echo "demo needs the AWS CLI (apt-get install awscli)"; exit 1; }
 	go run ./tools/demo -bootstrap $(LOCAL_DIR)/bootstrap
 
+#? POOL: the existing user pool's ID, e.g. eu-central-1_AbCdEf123 (required by attach-plan)
+#? ATTACH_PLAN_ARGS: more flags of attach-plan: -replace -allow-managed -all -function ARN
 .PHONY: attach-plan
 attach-plan: ## read-only: what -c userPoolId=POOL would change in that pool (AWS credentials); ATTACH_PLAN_ARGS='-replace -allow-managed -all -function ARN'
 	@test -n "$(POOL)" || { echo "usage: make attach-plan POOL=eu-central-1_AbCdEf123 [ATTACH_PLAN_ARGS='-replace -all']"; exit 2; }
 	go run ./tools/attachplan -pool $(POOL) $(ATTACH_PLAN_ARGS)
 
 .PHONY: lint-templates
-lint-templates: ## report on templates/ and BRANDS_DIR's brands: files, parse errors, placeholders, limits, characters, wording rules, SMS segments with APP_NAME
-	go run ./tools/linttemplates -dir templates -app-name "$(APP_NAME)" -brands '$(BRANDS_DIR)'
+lint-templates: ## report on templates/ and BRANDS_DIR's brands: files, parse errors, placeholders, limits, characters, wording rules, SMS segments with APP_NAME, untranslated copies of DEFAULT_LOCALE; brand findings name the brand's files
+	go run ./tools/linttemplates -dir templates -app-name "$(APP_NAME)" -default-locale '$(DEFAULT_LOCALE)' -brands '$(BRANDS_DIR)'
 
 # Root installs directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+#? LOCALES: preview only these locales, comma-separated (de,ar)
+#? BRANDS: preview only these brands of BRANDS_DIR, comma-separated (acme)
 .PHONY: preview
 preview: ## every locale x source as HTML and PNG, with a gallery, in build/preview/ (and per brand of BRANDS_DIR; installs Chromium if needed); LOCALES=de,ar BRANDS=acme for a subset
 	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi droid || { \
@@ -135,6 +148,7 @@ golden: messages/sets_gen.go build/brands.stamp ## rewrite handler/testdata/gold
 bench: messages/sets_gen.go build/brands.stamp ## warm-path benchmarks, one per trigger source (targets: <= 20 µs/op, <= 60 allocs/op)
 	go test $(TEST_TAGS) ./handler -run '^$$' -bench . -benchmem -count 1
 
+#? FUZZTIME: how long fuzz runs each fuzz test (a Go duration)
 FUZZTIME ?= 30s
 .PHONY: fuzz
 fuzz: ## fuzz the event path, the locale matcher, the sanitizer and the name filter, FUZZTIME each (crashers land in testdata/fuzz)
@@ -147,7 +161,10 @@ fuzz: ## fuzz the event path, the locale matcher, the sanitizer and the name fil
 generate-unicode: ## rebuild messages/names_gen.go (the name filter's table) from the Unicode data (apt-get install unicode-data)
 	go run ./tools/genunicode
 
+#? MUTATE_WORKERS: parallel gremlins workers of mutate
 MUTATE_WORKERS ?= 2
+#? MUTATE_PKGS [mutate]: the packages mutate tests (default messages/ and handler/)
+#? MUTATE_THRESHOLD [mutate]: mutate fails below this efficacy percentage (e.g. 90)
 .PHONY: mutate
 mutate: messages/sets_gen.go ## mutation testing (gremlins) of messages/ and handler/; MUTATE_PKGS, MUTATE_WORKERS, MUTATE_THRESHOLD=90 to fail below it
 	MUTATE_WORKERS=$(MUTATE_WORKERS) bash tools/mutate/run.sh
@@ -178,6 +195,12 @@ $(LOCAL_DIR)/bootstrap: $(GO_SOURCES)
 	CGO_ENABLED=0 go build $(BUILD_FLAGS) -o $@ ./handler
 
 # ---- CDK (infra/) -------------------------------------------------------------------------------
+# diff, deploy and destroy first check that the AWS SDK finds credentials: without them the CLI
+# fails later, after building, with its own (and the SDK's instance-metadata) noise.
+.PHONY: aws-credentials
+aws-credentials:
+	@go run ./tools/attachplan -check-credentials
+#? CDK_ARGS: arguments for the cdk CLI, e.g. "-c appName=Acme -c stage=prod" (see cdk.json for the keys)
 CDK := npx --no-install cdk
 CDK_FLAGS := --no-notices
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
@@ -199,15 +222,15 @@ synth: node_modules/.package-lock.json lambda-asset ## synthesize the stack into
 	@ls cdk.out/*.template.json
 
 .PHONY: diff
-diff: node_modules/.package-lock.json lambda-asset ## compare the stack with what is deployed (needs AWS credentials)
+diff: aws-credentials node_modules/.package-lock.json lambda-asset ## compare the stack with what is deployed (needs AWS credentials)
 	$(CDK) diff $(CDK_FLAGS) $(CDK_ARGS)
 
 .PHONY: deploy
-deploy: node_modules/.package-lock.json lambda-asset ## deploy the stack (needs AWS credentials; `cdk bootstrap` once per account/region)
+deploy: aws-credentials node_modules/.package-lock.json lambda-asset ## deploy the stack (needs AWS credentials; `cdk bootstrap` once per account/region)
 	$(CDK) deploy $(CDK_FLAGS) $(CDK_ARGS)
 
 .PHONY: destroy
-destroy: node_modules/.package-lock.json ## delete the stack (the user pool and log group are retained)
+destroy: aws-credentials node_modules/.package-lock.json ## delete the stack (the user pool and log group are retained)
 	$(CDK) destroy $(CDK_FLAGS) $(CDK_ARGS)
 
 .PHONY: clean

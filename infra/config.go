@@ -55,6 +55,22 @@ type SESConfig struct {
 	VerifiedDomain string // when FromEmail's domain rather than the address is verified
 }
 
+// PlaceholderAppName is the product name a deployment gets when nobody sets appName: the same as
+// cdk.json, the Makefile's APP_NAME and handler.DefaultAppName, so every path shows one name, and one
+// that reads as a placeholder in a test mail rather than passing for a real product.
+const PlaceholderAppName = "My App"
+
+// AppNameWarning says what to set when the stack keeps PlaceholderAppName: every message of the
+// default brand would name "My App" to real users. Empty when appName was chosen.
+func (c Config) AppNameWarning() string {
+	if c.AppName != PlaceholderAppName {
+		return ""
+	}
+	return fmt.Sprintf("%s is the placeholder %q: every email and SMS of the default brand names it to your users; "+
+		"set your product's name with -c %s=\"Your Product\" (make synth CDK_ARGS='-c %s=...') or in cdk.json",
+		KeyAppName, PlaceholderAppName, KeyAppName, KeyAppName)
+}
+
 // Context keys, as written in cdk.json and with -c.
 const (
 	KeyStage             = "stage"
@@ -119,7 +135,7 @@ func LoadConfig(get func(key string) any) (Config, error) {
 	}
 	c := Config{
 		Stage:         str(KeyStage, "dev"),
-		AppName:       str(KeyAppName, "My App"),
+		AppName:       str(KeyAppName, PlaceholderAppName),
 		DefaultLocale: str(KeyDefaultLocale, "en"),
 		AssetDir:      str(KeyAssetDir, "build/lambda"),
 		UserPoolID:    str(KeyUserPoolID, ""),

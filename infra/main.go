@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -27,9 +28,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	for _, w := range cfg.Waivers() {
-		fmt.Fprintln(os.Stderr, "infra: WARNING:", w)
-	}
+	printWarnings(cfg, os.Stderr)
 	if err := checkSMS(templates.Files(), cfg.AppName, os.Stderr); err != nil {
 		return err
 	}
@@ -51,6 +50,18 @@ func run() error {
 	}
 	CheckWithNag(app)
 	return synthChecked(app, stack)
+}
+
+// printWarnings prints what synth and deploy go ahead with but a person should know: waived
+// production settings and a placeholder product name.
+func printWarnings(cfg Config, w io.Writer) {
+	warnings := cfg.Waivers()
+	if aw := cfg.AppNameWarning(); aw != "" {
+		warnings = append(warnings, aw)
+	}
+	for _, s := range warnings {
+		fmt.Fprintln(w, "infra: WARNING:", s)
+	}
 }
 
 // synthChecked synthesizes the app, then checks the stack's own pool (CheckPoolReplacement) in the

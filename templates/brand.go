@@ -349,16 +349,41 @@ func (o overlayFS) ReadDir(name string) ([]fs.DirEntry, error) {
 }
 
 // LintBrand lints a brand's merged tree (its folder own over base) with its product name and
-// locales, and names each finding's file where it lives: under own when the brand has the file,
-// else under baseName (the shared tree).
+// locales, and names each finding by the file the brand's author owns: own/FILE when the brand has
+// the file or the locale is the brand's own (base has no such folder, so only the brand can add the
+// file); otherwise own/FILE too, with Inherited = baseName/FILE, the shipped file the finding is
+// in, which the author overrides by copying it to own/FILE.
 func LintBrand(b *Brand, own string, base fs.FS, baseName string) Report {
 	r := Lint(Overlay(os.DirFS(own), base), ForBrand(b))
+	join := func(root, file string) string { return strings.TrimSuffix(root, "/") + "/" + file }
 	for i, f := range r.Findings {
-		root := baseName
-		if _, err := os.Stat(filepath.Join(own, strings.Fields(f.File)[0])); err == nil {
-			root = own
+		// Some findings name several files ("de/X.email.html or layout.html or de/footer.html") or a
+		// source rather than a file ("de/SignUp", "de/SignUp.*"): each part is placed on its own.
+		parts := strings.Split(f.File, " or ")
+		var owned, inherited []string
+		for _, p := range parts {
+			loc, _, _ := strings.Cut(p, "/")
+			if brandHas(own, p) || !isDirErr(base, loc) && loc != LayoutFile {
+				owned = append(owned, join(own, p))
+				continue
+			}
+			owned = append(owned, join(own, p))
+			inherited = append(inherited, join(baseName, p))
 		}
-		r.Findings[i].File = strings.TrimSuffix(root, "/") + "/" + f.File
+		r.Findings[i].File = strings.Join(owned, " or ")
+		if len(inherited) > 0 {
+			r.Findings[i].Inherited = strings.Join(inherited, " or ")
+		}
 	}
 	return r
+}
+
+// brandHas reports whether the brand folder own has file, or for a source ("de/SignUp",
+// "de/SignUp.*") any of its files.
+func brandHas(own, file string) bool {
+	if _, err := os.Stat(filepath.Join(own, file)); err == nil {
+		return true
+	}
+	m, _ := filepath.Glob(filepath.Join(own, strings.TrimSuffix(file, ".*")) + ".*")
+	return len(m) > 0
 }

@@ -1,11 +1,13 @@
 package templates
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,17 +35,27 @@ type Finding struct {
 	Line, Col int    // 1-based; 0 when the rule is about the whole file
 	Rule      string
 	Message   string
+	// Inherited is set by LintBrand when the finding is in a shipped file the brand does not
+	// override: File is then the brand's path of that file (where the fix goes), Inherited the
+	// shipped one that Line and Col point into.
+	Inherited string
 }
 
 func (f Finding) String() string {
-	pos := f.File
+	at := f.File
+	if f.Inherited != "" {
+		at = f.Inherited
+	}
 	if f.Line > 0 {
-		pos += ":" + strconv.Itoa(f.Line)
+		at += ":" + strconv.Itoa(f.Line)
 		if f.Col > 0 {
-			pos += ":" + strconv.Itoa(f.Col)
+			at += ":" + strconv.Itoa(f.Col)
 		}
 	}
-	return fmt.Sprintf("%s: %s: [%s] %s", pos, f.Severity, f.Rule, f.Message)
+	if f.Inherited != "" {
+		return fmt.Sprintf("%s: %s: [%s] %s (inherited from %s: override it in %s)", f.File, f.Severity, f.Rule, f.Message, at, f.File)
+	}
+	return fmt.Sprintf("%s: %s: [%s] %s", at, f.Severity, f.Rule, f.Message)
 }
 
 // SMSCost is what one locale's SMS for one source costs to send, with sample values in place of
@@ -94,13 +106,14 @@ const (
 	LintRTLStart       = "rtl-start"
 	LintBidiIsolate    = "bdi"
 	LintUnprovenName   = "unproven-name"
+	LintUntranslated   = "untranslated"
 	sampleCode         = "493817"
 	sampleUsername     = "lena.schmidt"
 	escapedCodePattern = `(?i)%7b%23%23%23%23%7d`
 )
 
 // DefaultLintAppName is the product name Lint measures the SMS with unless told otherwise.
-const DefaultLintAppName = "Example"
+const DefaultLintAppName = "My App"
 
 // TemporaryPasswordLength is the length of the temporary password that Cognito puts in place of
 // AdminCreateUser's code placeholder: the minimum of the stack's password policy (infra/stack.go).
@@ -116,8 +129,9 @@ var SamplePassword = "Hk4!pW9#zQ2mXr7%Tb5&"[:TemporaryPasswordLength]
 type LintOption func(*lintConfig)
 
 type lintConfig struct {
-	appName string
-	catalog *Catalog // a brand's catalog (its locales, its look); nil: the tree's own
+	appName       string
+	defaultLocale string   // what the untranslated rule compares the other locales with
+	catalog       *Catalog // a brand's catalog (its locales, its look); nil: the tree's own
 }
 
 // ForBrand lints a brand: its merged tree (pass Overlay(brand folder, templates) to Lint), rendered
@@ -126,6 +140,9 @@ func ForBrand(b *Brand) LintOption {
 	return func(c *lintConfig) {
 		c.catalog = b.Catalog
 		c.appName = b.Config.AppName
+		if b.Config.DefaultLocale != "" {
+			c.defaultLocale = b.Config.DefaultLocale
+		}
 	}
 }
 
@@ -139,8 +156,22 @@ func WithAppName(name string) LintOption {
 	}
 }
 
+// DefaultLintLocale is the locale the others are compared with unless WithDefaultLocale says
+// otherwise: the Makefile's and cdk.json's DEFAULT_LOCALE.
+const DefaultLintLocale = "en"
+
+// WithDefaultLocale compares every other locale with this one (DEFAULT_LOCALE): a file identical to
+// its counterpart there is an untranslated copy. Empty keeps DefaultLintLocale.
+func WithDefaultLocale(loc string) LintOption {
+	return func(c *lintConfig) {
+		if loc != "" {
+			c.defaultLocale = loc
+		}
+	}
+}
+
 func newLintConfig(opts []LintOption) lintConfig {
-	c := lintConfig{appName: DefaultLintAppName}
+	c := lintConfig{appName: DefaultLintAppName, defaultLocale: DefaultLintLocale}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -169,7 +200,7 @@ func Lint(fsys fs.FS, opts ...LintOption) Report {
 	var r Report
 	seen := map[Finding]bool{} // rules that look at shared files (layout, footer) find them once
 	add := func(sev Severity, file string, line, col int, rule, format string, args ...any) {
-		f := Finding{sev, file, line, col, rule, fmt.Sprintf(format, args...)}
+		f := Finding{Severity: sev, File: file, Line: line, Col: col, Rule: rule, Message: fmt.Sprintf(format, args...)}
 		if !seen[f] {
 			seen[f] = true
 			r.Findings = append(r.Findings, f)
@@ -228,7 +259,7 @@ func Lint(fsys fs.FS, opts ...LintOption) Report {
 		}
 		sort.Strings(missing)
 		for _, f := range missing {
-			add(Error, path.Join(loc, f), 0, 0, LintMissingFile, "missing: every locale needs a subject, email and SMS for each trigger source and a footer")
+			add(Error, path.Join(loc, f), 0, 0, LintMissingFile, "missing: every locale needs a subject, email and SMS for each trigger source and a footer; add it (start from %s/%s)", cfg.defaultLocale, f)
 		}
 		for f := range have {
 			present[path.Join(loc, f)] = true
@@ -268,6 +299,7 @@ func Lint(fsys fs.FS, opts ...LintOption) Report {
 	for _, f := range files {
 		checkChars(f)
 	}
+	lintUntranslated(fsys, locales, cfg.defaultLocale, add)
 
 	c := cfg.catalog
 	if c == nil {
@@ -436,8 +468,8 @@ func smsCost(c *Catalog, loc, src, appName string) (SMSCost, bool) {
 // reportSegments warns when an SMS is billed as more than one segment.
 func reportSegments(cost SMSCost, file, appName string, add addFunc) {
 	if cost.Segments > 1 {
-		add(Warning, file, 0, 0, LintSMSSegments, "%d %s characters with the product name %q and a %s: billed as %d SMS segments (one holds %d)",
-			cost.Chars, cost.Encoding, appName, codeKind(cost.Source), cost.Segments, singleLimit(cost.Encoding))
+		add(Warning, file, 0, 0, LintSMSSegments, "%d %s characters with the product name %q and a %s: billed as %d SMS segments (one holds %d); shorten the text%s",
+			cost.Chars, cost.Encoding, appName, codeKind(cost.Source), cost.Segments, singleLimit(cost.Encoding), segmentHint(cost.Encoding))
 	}
 }
 
@@ -452,7 +484,7 @@ func SMSReport(fsys fs.FS, opts ...LintOption) (Report, error) {
 	}
 	var r Report
 	add := func(sev Severity, file string, line, col int, rule, format string, args ...any) {
-		r.Findings = append(r.Findings, Finding{sev, file, line, col, rule, fmt.Sprintf(format, args...)})
+		r.Findings = append(r.Findings, Finding{Severity: sev, File: file, Line: line, Col: col, Rule: rule, Message: fmt.Sprintf(format, args...)})
 	}
 	for _, loc := range c.Locales() {
 		for _, src := range Sources {
@@ -509,6 +541,15 @@ func SMSSegments(s string) (chars int, encoding string, segments int) {
 	return chars, encoding, segments
 }
 
+// segmentHint is the second fix for a long SMS: in UCS-2 one accented or curly character costs the
+// message more than half its room.
+func segmentHint(encoding string) string {
+	if encoding == "UCS-2" {
+		return " or the product name; a Latin-script SMS in GSM-7 characters only (no curly quotes, few accents) holds 160"
+	}
+	return " or the product name"
+}
+
 func singleLimit(encoding string) int {
 	if encoding == "GSM-7" {
 		return 160
@@ -554,6 +595,47 @@ func charHint(r rune) string {
 		return "; remove the soft hyphen"
 	}
 	return ""
+}
+
+// lintUntranslated warns about message files identical to the default locale's: a folder copied
+// from en/ to start a translation, and never translated, would send English under another locale
+// and pass every other rule. A locale whose every message file is a copy gets one warning on its
+// folder rather than one per file.
+func lintUntranslated(fsys fs.FS, locales []string, def string, add addFunc) {
+	if !slices.Contains(locales, def) {
+		return
+	}
+	for _, loc := range locales {
+		if loc == def {
+			continue
+		}
+		var same []string
+		total := 0
+		for _, src := range Sources {
+			for _, p := range []messages.Part{messages.PartSubject, messages.PartEmail, messages.PartSMS} {
+				name := FileName(src, p)
+				mine, err := fs.ReadFile(fsys, path.Join(loc, name))
+				if err != nil {
+					continue // reported as missing
+				}
+				total++
+				if theirs, err := fs.ReadFile(fsys, path.Join(def, name)); err == nil && bytes.Equal(mine, theirs) {
+					same = append(same, name)
+				}
+			}
+		}
+		switch {
+		case len(same) == 0:
+		case len(same) == total:
+			add(Warning, loc, 0, 0, LintUntranslated, "every message file is identical to %s/: an untranslated copy sends %s text to %s readers; translate the files, or delete the folder to fall back to %s",
+				def, def, loc, def)
+		default:
+			for _, name := range same {
+				add(Warning, path.Join(loc, name), 0, 0, LintUntranslated, "identical to %s: untranslated? translate it",
+					path.Join(def, name))
+			}
+		}
+	}
 }
 
 // lintSupportLine warns when a brand sets a support link or address that a locale's footer never

@@ -1,7 +1,10 @@
 package templates
 
 import (
+	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -225,5 +228,111 @@ func TestSMSReport(t *testing.T) {
 	}
 	if r, err := SMSReport(Files(), WithAppName("Acme Cloud")); err != nil || len(r.Findings) != 0 {
 		t.Errorf("shipped templates with a 10-character product name: %v %v", err, r.Findings)
+	}
+}
+
+// TestLintUntranslated: a locale folder copied from the default locale, and a single copied file,
+// are reported; the shipped tree has neither (TestShippedTemplatesLintClean).
+func TestLintUntranslated(t *testing.T) {
+	tree := copyTree(t)
+	for p, f := range copyTree(t) {
+		if loc, name, _ := strings.Cut(p, "/"); loc == "en" {
+			tree["nl/"+name] = f
+		}
+	}
+	tree["de/SignUp.sms.txt"] = tree["en/SignUp.sms.txt"]
+	r := Lint(tree)
+	var got []string
+	for _, f := range r.Findings {
+		if f.Rule == LintUntranslated {
+			got = append(got, f.File)
+		}
+	}
+	want := []string{"de/SignUp.sms.txt", "nl"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("untranslated findings on %q; want %q\n%v", got, want, r.Findings)
+	}
+	// Compared with DEFAULT_LOCALE: with de as the default, nl (a copy of en) is not de's copy,
+	// and de/SignUp.sms.txt is the reference itself; en/SignUp.sms.txt is now the copy.
+	got = nil
+	for _, f := range Lint(tree, WithDefaultLocale("de")).Findings {
+		if f.Rule == LintUntranslated {
+			got = append(got, f.File)
+		}
+	}
+	if want := "en/SignUp.sms.txt nl/SignUp.sms.txt"; strings.Join(got, " ") != want {
+		t.Errorf("with de as the default: findings on %q; want %q", got, want)
+	}
+}
+
+// writeTree writes files under a new temporary folder, as a brand author's folder on disk.
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestLintBrandNamesTheAuthorsFiles: findings in a brand's own file name that file; findings in a
+// shipped file the brand inherits name the brand's path to override it and the shipped file; a
+// locale only the brand has is the brand's, missing files included; and an untranslated copy in
+// a brand is reported there.
+func TestLintBrandNamesTheAuthorsFiles(t *testing.T) {
+	files := map[string]string{
+		// 32 characters: the shipped es/Authentication SMS goes past one segment (infra's smscheck_test).
+		"acme/brand.json":        `{"appName":"` + strings.Repeat("A", 32) + `","locales":["da","de","en","es"]}`,
+		"acme/de/SignUp.sms.txt": "{{.Code}} ist Ihr Bestätigungscode für {{.AppName}}. Bitte geben Sie ihn in der App ein, um fortzufahren – danke!\n",
+	}
+	en, err := fs.ReadDir(Files(), "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range en {
+		b, _ := fs.ReadFile(Files(), "en/"+e.Name())
+		if e.Name() != "ResendCode.sms.txt" { // the brand's new da/ (no shipped folder) lacks one file
+			files["acme/da/"+e.Name()] = string(b)
+		}
+	}
+	dir := writeTree(t, files)
+	brands, err := LoadBrands(os.DirFS(dir), Files())
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := filepath.Join(dir, "acme")
+	r := LintBrand(brands[0], own, Files(), "templates")
+	byFile := map[string]Finding{}
+	for _, f := range r.Findings {
+		byFile[f.Rule+" "+f.File] = f
+	}
+	all := fmt.Sprint(r.Findings)
+
+	f, ok := byFile[LintSMSSegments+" "+own+"/de/SignUp.sms.txt"]
+	if !ok || f.Inherited != "" {
+		t.Errorf("the brand's own SMS: %+v, found %v; want its path, not inherited\n%s", f, ok, all)
+	}
+	f, ok = byFile[LintSMSSegments+" "+own+"/es/Authentication.sms.txt"]
+	if !ok || f.Inherited != "templates/es/Authentication.sms.txt" {
+		t.Errorf("an inherited SMS: %+v, found %v; want the brand's path and Inherited templates/es/Authentication.sms.txt\n%s", f, ok, all)
+	} else if s := f.String(); !strings.HasPrefix(s, own+"/es/Authentication.sms.txt: warning:") ||
+		!strings.HasSuffix(s, "(inherited from templates/es/Authentication.sms.txt: override it in "+own+"/es/Authentication.sms.txt)") {
+		t.Errorf("inherited finding reads %q", s)
+	}
+	f, ok = byFile[LintMissingFile+" "+own+"/da/ResendCode.sms.txt"]
+	if !ok || f.Inherited != "" {
+		t.Errorf("a missing file of the brand's own locale: %+v, found %v\n%s", f, ok, all)
+	}
+	if strings.Contains(all, "templates/da") {
+		t.Errorf("a finding of the brand's own locale names templates/:\n%s", all)
+	}
+	if _, ok := byFile[LintUntranslated+" "+own+"/da"]; !ok {
+		t.Errorf("no untranslated warning on the brand's copied da/ files:\n%s", all)
 	}
 }

@@ -9,14 +9,18 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/smithy-go/logging"
 
 	"cognito-custom-message/internal/poolattach"
 )
@@ -35,8 +39,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, api poola
 	replace := fs.Bool("replace", false, "as with -c replaceExistingTrigger=true")
 	allowManaged := fs.Bool("allow-managed", false, "as with -c allowManagedPool=true")
 	all := fs.Bool("all", false, "also list every setting carried unchanged and every read-only one")
+	checkOnly := fs.Bool("check-credentials", false, "only check that the AWS SDK finds credentials, silently on success (make diff, deploy and destroy run it first)")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *checkOnly {
+		if _, msg := loadConfig(ctx, ""); msg != "" {
+			fmt.Fprintln(stderr, msg)
+			return 1
+		}
+		return 0
 	}
 	region, _, ok := strings.Cut(*pool, "_")
 	if !ok || region == "" {
@@ -44,13 +56,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, api poola
 		return 2
 	}
 	if api == nil {
-		opts := []func(*config.LoadOptions) error{}
-		if os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
-			opts = append(opts, config.WithRegion(region))
-		}
-		cfg, err := config.LoadDefaultConfig(ctx, opts...)
-		if err != nil {
-			fmt.Fprintln(stderr, "attachplan: AWS configuration:", err)
+		cfg, msg := loadConfig(ctx, region)
+		if msg != "" {
+			fmt.Fprintln(stderr, "attachplan:", msg)
 			return 1
 		}
 		api = cip.NewFromConfig(cfg)
@@ -105,6 +113,58 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, api poola
 	fmt.Fprintf(stdout, "Attaching would send UpdateUserPool with every setting carried over; on stack delete, %s is put back.\n", orNone(a.Previous))
 	a.Plan.Write(stdout, *all)
 	return 0
+}
+
+// loadConfig is the default AWS configuration, in region unless the environment names one (or
+// region is empty), with its credentials checked; msg says what is wrong in one sentence.
+func loadConfig(ctx context.Context, region string) (cfg aws.Config, msg string) {
+	// The SDK logs its instance-metadata fallback ("falling back to IMDSv1 ...") to stderr while
+	// looking for credentials; none of it helps a person, and checkCredentials says what does.
+	opts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})}
+	if region != "" && os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
+		opts = append(opts, config.WithRegion(region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	var missing config.SharedConfigProfileNotExistError
+	if errors.As(err, &missing) {
+		return cfg, fmt.Sprintf("AWS_PROFILE %q is not a profile of ~/.aws/config or ~/.aws/credentials (`aws configure list-profiles` lists them)", missing.Profile)
+	}
+	if err != nil {
+		return cfg, fmt.Sprintf("AWS configuration: %v", err)
+	}
+	return cfg, checkCredentials(ctx, cfg)
+}
+
+// noCredentials is what a person without AWS credentials needs to read.
+const noCredentials = "no AWS credentials found (set AWS_PROFILE to a profile of ~/.aws/config, " +
+	"after `aws sso login` for an SSO one, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+
+// checkCredentials asks the SDK's default chain for credentials before any request, and turns a
+// failure into one sentence. Without it, the first call fails with the chain's last attempt: the EC2
+// instance-metadata (IMDS) fallback's retries and timeouts, which name nothing a person should set.
+// Empty means credentials were found.
+func checkCredentials(ctx context.Context, cfg aws.Config) string {
+	if cfg.Credentials == nil {
+		return noCredentials
+	}
+	// IMDS on a machine that is not EC2 can wait for its connect timeouts; ten seconds is plenty
+	// for every real source (environment, files, SSO cache, container, instance).
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		// The SDK has no typed error for "the chain fell through to IMDS and found nothing"; its
+		// message is the only sign, and then the profile simply holds no credentials.
+		fellThrough := strings.Contains(err.Error(), "IMDS")
+		if p := os.Getenv("AWS_PROFILE"); p != "" {
+			if fellThrough {
+				return fmt.Sprintf("AWS profile %q has no credentials (give it aws_access_key_id, sso_session, role_arn or credential_process)", p)
+			}
+			// A profile's own source failing (expired SSO token, a role it may not assume) says why.
+			return fmt.Sprintf("AWS profile %q gave no credentials: %v", p, err)
+		}
+		return noCredentials
+	}
+	return ""
 }
 
 // exampleFunction is an ARN in the pool's account and region, to plan with before the function

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,5 +109,121 @@ func TestUsage(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if code := run(context.Background(), []string{"-pool", "nope"}, &out, &errOut, nil); code != 2 || !strings.Contains(errOut.String(), "user pool ID") {
 		t.Errorf("exit %d, %s", code, errOut.String())
+	}
+}
+
+// TestNoCredentials: without any AWS credentials, one sentence says what to set, and nothing of the
+// SDK's instance-metadata fallback is printed.
+func TestNoCredentials(t *testing.T) {
+	home := t.TempDir()
+	for k, v := range map[string]string{
+		"HOME": home, "AWS_EC2_METADATA_DISABLED": "true",
+		"AWS_CONFIG_FILE": filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials"),
+		"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "",
+		"AWS_DEFAULT_PROFILE": "", "AWS_WEB_IDENTITY_TOKEN_FILE": "", "AWS_ROLE_ARN": "",
+		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "",
+	} {
+		t.Setenv(k, v)
+	}
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
+		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"} {
+		os.Unsetenv(k) // t.Setenv above restores them after the test
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"-pool", "eu-central-1_AbCdEf123"}, &stdout, &stderr, nil)
+	if code != 1 {
+		t.Errorf("exit %d; want 1", code)
+	}
+	got := stderr.String()
+	if got != "attachplan: "+noCredentials+"\n" {
+		t.Errorf("stderr %q; want %q", got, "attachplan: "+noCredentials+"\n")
+	}
+	for _, noise := range []string{"IMDS", "EC2", "169.254", "operation error"} {
+		if strings.Contains(got, noise) {
+			t.Errorf("stderr names %q: %s", noise, got)
+		}
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("stdout %q; want nothing", stdout.String())
+	}
+
+	// make diff, deploy and destroy ask the same question first.
+	stderr.Reset()
+	if code := run(context.Background(), []string{"-check-credentials"}, &stdout, &stderr, nil); code != 1 || stderr.String() != noCredentials+"\n" {
+		t.Errorf("-check-credentials: exit %d, stderr %q; want 1 and %q", code, stderr.String(), noCredentials)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE00")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "example-secret")
+	stderr.Reset()
+	if code := run(context.Background(), []string{"-check-credentials"}, &stdout, &stderr, nil); code != 0 || stderr.Len() != 0 || stdout.Len() != 0 {
+		t.Errorf("-check-credentials with keys in the environment: exit %d, stderr %q, stdout %q; want 0 and silence", code, stderr.String(), stdout.String())
+	}
+}
+
+// TestProfileWithoutCredentials: a profile without credentials, and one that does not exist, are named.
+func TestProfileWithoutCredentials(t *testing.T) {
+	home := t.TempDir()
+	cfgFile := filepath.Join(home, "config")
+	if err := os.WriteFile(cfgFile, []byte("[profile empty]\nregion = eu-central-1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range map[string]string{
+		"HOME": home, "AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": "empty",
+		"AWS_CONFIG_FILE": cfgFile, "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials"),
+		"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "",
+	} {
+		t.Setenv(k, v)
+	}
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"} {
+		os.Unsetenv(k)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"-pool", "eu-central-1_AbCdEf123"}, &stdout, &stderr, nil)
+	if code != 1 || !strings.Contains(stderr.String(), `AWS profile "empty" has no credentials`) || strings.Contains(stderr.String(), "IMDS") {
+		t.Errorf("exit %d, stderr %q; want 1 and the profile named, without IMDS", code, stderr.String())
+	}
+	t.Setenv("AWS_PROFILE", "nope")
+	stderr.Reset()
+	code = run(context.Background(), []string{"-pool", "eu-central-1_AbCdEf123"}, &stdout, &stderr, nil)
+	if code != 1 || !strings.Contains(stderr.String(), `AWS_PROFILE "nope" is not a profile`) {
+		t.Errorf("unknown profile: exit %d, stderr %q; want 1 and the profile named", code, stderr.String())
+	}
+}
+
+// TestNoCredentialsWithAnInstanceMetadataService: where an instance-metadata endpoint answers (but
+// gives no role), the SDK's own "falling back to IMDSv1" warning does not reach the terminal either.
+func TestNoCredentialsWithAnInstanceMetadataService(t *testing.T) {
+	imds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+	}))
+	defer imds.Close()
+	home := t.TempDir()
+	for k, v := range map[string]string{
+		"HOME": home, "AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.URL,
+		"AWS_CONFIG_FILE": filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials"),
+		"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "",
+	} {
+		t.Setenv(k, v)
+	}
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"} {
+		os.Unsetenv(k)
+	}
+	// The SDK's logger writes to the process's stderr, not to run's: capture that.
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := os.Stderr
+	os.Stderr = w
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"-pool", "eu-central-1_AbCdEf123"}, &stdout, &stderr, nil)
+	os.Stderr = saved
+	w.Close()
+	leaked, _ := io.ReadAll(r)
+	if code != 1 || stderr.String() != "attachplan: "+noCredentials+"\n" {
+		t.Errorf("exit %d, stderr %q; want 1 and %q", code, stderr.String(), noCredentials)
+	}
+	if len(leaked) != 0 {
+		t.Errorf("the SDK wrote to stderr: %q", leaked)
 	}
 }

@@ -19,9 +19,10 @@ import (
 func main() {
 	dir := flag.String("dir", "templates", "the template tree")
 	appName := flag.String("app-name", templates.DefaultLintAppName, "the product name to measure the SMS with (APP_NAME, the stack's appName)")
+	defaultLocale := flag.String("default-locale", templates.DefaultLintLocale, "the locale the others are compared with for untranslated copies (DEFAULT_LOCALE)")
 	brandsDir := flag.String("brands", "", "a folder of brands to lint too, each over the template tree (missing: none)")
 	flag.Parse()
-	r := templates.Lint(os.DirFS(*dir), templates.WithAppName(*appName))
+	r := templates.Lint(os.DirFS(*dir), templates.WithAppName(*appName), templates.WithDefaultLocale(*defaultLocale))
 	for i, f := range r.Findings {
 		r.Findings[i].File = strings.TrimSuffix(*dir, "/") + "/" + f.File
 	}
