@@ -54,11 +54,17 @@ help: ## list the targets, the variables each takes, and their defaults
 # `make invoke` and `make event`: SOURCE (one of the 7 trigger sources), LOCALE, CLIENT_ID and MEDIUM
 # (email or sms) build an event from the shipped sample of that source; `make invoke` sends it
 # instead of EVENT. FORMAT=json prints the raw reply; OUT is the file `make event` writes (- for stdout).
+#? SOURCE [invoke event]: a trigger source (SignUp, ForgotPassword, …): build the event from the shipped sample of that source
 SOURCE ?=
+#? LOCALE [invoke event]: clientMetadata.locale of the built event (the locale attribute for Authentication)
 LOCALE ?=
+#? CLIENT_ID [invoke event]: callerContext.clientId of the built event (an app client ID; maps brands)
 CLIENT_ID ?=
+#? MEDIUM [invoke event]: email or sms: which channel the built event marks verified
 MEDIUM ?=
+#? FORMAT [invoke]: text (subject, SMS, the email as text, the HTML in build/invoke/) or json (the raw reply)
 FORMAT ?= text
+#? OUT [event]: the file make event writes (- for stdout; default build/events/<name>.json)
 OUT ?=
 EVENT_SPEC = -source '$(SOURCE)' -locale '$(LOCALE)' -client-id '$(CLIENT_ID)' -medium '$(MEDIUM)'
 # EVENT is passed along with an event spec only when someone set it, so that the tool can say that

@@ -288,7 +288,7 @@ func writeTree(t *testing.T, files map[string]string) string {
 func TestLintBrandNamesTheAuthorsFiles(t *testing.T) {
 	files := map[string]string{
 		// 32 characters: the shipped es/Authentication SMS goes past one segment (infra's smscheck_test).
-		"acme/brand.json":        `{"appName":"` + strings.Repeat("A", 32) + `","locales":["da","de","en","es"]}`,
+		"acme/brand.json":        `{"appName":"` + strings.Repeat("A", 32) + `","locales":["de","en","eo","es"]}`,
 		"acme/de/SignUp.sms.txt": "{{.Code}} ist Ihr Bestätigungscode für {{.AppName}}. Bitte geben Sie ihn in der App ein, um fortzufahren – danke!\n",
 	}
 	en, err := fs.ReadDir(Files(), "en")
@@ -297,8 +297,8 @@ func TestLintBrandNamesTheAuthorsFiles(t *testing.T) {
 	}
 	for _, e := range en {
 		b, _ := fs.ReadFile(Files(), "en/"+e.Name())
-		if e.Name() != "ResendCode.sms.txt" { // the brand's new da/ (no shipped folder) lacks one file
-			files["acme/da/"+e.Name()] = string(b)
+		if e.Name() != "ResendCode.sms.txt" { // the brand's new eo/ (Esperanto, which no release ships) lacks one file
+			files["acme/eo/"+e.Name()] = string(b)
 		}
 	}
 	dir := writeTree(t, files)
@@ -325,14 +325,14 @@ func TestLintBrandNamesTheAuthorsFiles(t *testing.T) {
 		!strings.HasSuffix(s, "(inherited from templates/es/Authentication.sms.txt: override it in "+own+"/es/Authentication.sms.txt)") {
 		t.Errorf("inherited finding reads %q", s)
 	}
-	f, ok = byFile[LintMissingFile+" "+own+"/da/ResendCode.sms.txt"]
+	f, ok = byFile[LintMissingFile+" "+own+"/eo/ResendCode.sms.txt"]
 	if !ok || f.Inherited != "" {
 		t.Errorf("a missing file of the brand's own locale: %+v, found %v\n%s", f, ok, all)
 	}
-	if strings.Contains(all, "templates/da") {
+	if strings.Contains(all, "templates/eo") {
 		t.Errorf("a finding of the brand's own locale names templates/:\n%s", all)
 	}
-	if _, ok := byFile[LintUntranslated+" "+own+"/da"]; !ok {
-		t.Errorf("no untranslated warning on the brand's copied da/ files:\n%s", all)
+	if _, ok := byFile[LintUntranslated+" "+own+"/eo"]; !ok {
+		t.Errorf("no untranslated warning on the brand's copied eo/ files:\n%s", all)
 	}
 }

@@ -36,7 +36,7 @@ func run(bootstrap, locale string) error {
 		return err
 	}
 	bootstrap, _ = filepath.Abs(bootstrap)
-	env := []string{"APP_NAME=" + getenv("APP_NAME", "Example"), "DEFAULT_LOCALE=" + getenv("DEFAULT_LOCALE", "en")}
+	env := []string{"APP_NAME=" + getenv("APP_NAME", "My App"), "DEFAULT_LOCALE=" + getenv("DEFAULT_LOCALE", "en")}
 	h, err := e2e.Start(ctx, e2e.Options{Root: root, Bootstrap: bootstrap, Code: "493817", Env: env})
 	if err != nil {
 		return err
