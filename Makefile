@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-#? EVENT: the Cognito event file invoke sends (any of events/*.json, or your own)
+#? EVENT [invoke]: the Cognito event file invoke sends (any of events/*.json, or your own)
 EVENT ?= events/verify-user-attribute-email-de.json
 # Configuration the function reads; `make invoke APP_NAME=Acme DEFAULT_LOCALE=de` overrides them.
 # "My App" is the one placeholder everywhere (cdk.json, infra, the handler's own default).
@@ -205,7 +205,7 @@ $(LOCAL_DIR)/bootstrap: $(GO_SOURCES)
 # fails later, after building, with its own (and the SDK's instance-metadata) noise.
 .PHONY: aws-credentials
 aws-credentials:
-	@go run ./tools/attachplan -check-credentials
+	@go run ./tools/attachplan -check-credentials -cdk-args '$(CDK_ARGS)'
 #? CDK_ARGS: arguments for the cdk CLI, e.g. "-c appName=Acme -c stage=prod" (see cdk.json for the keys)
 CDK := npx --no-install cdk
 CDK_FLAGS := --no-notices

@@ -52,6 +52,23 @@ func NewLocales(supported []string, def string) *Locales {
 	return &Locales{supported: names, matcher: language.NewMatcher(tags), def: def}
 }
 
+// ownLanguage reports whether requested, as Match logs it, is in the language of the shipped locale
+// rather than only related to it: de-AT and de, zh-TW and zh-Hant, no and nb (a macrolanguage and
+// its member), an alias and its locale — not et and fi, nor nn and nb.
+func (l *Locales) ownLanguage(requested, locale string) bool {
+	if requested == "" {
+		return false
+	}
+	if l.aliases[requested] == locale {
+		return true
+	}
+	a, _ := language.Macro.Canonicalize(language.Make(requested))
+	b, _ := language.Macro.Canonicalize(language.Make(locale))
+	ab, _ := a.Base()
+	bb, _ := b.Base()
+	return ab == bb
+}
+
 // Values logged as requested_locale when the request names no shipped locale: a fixed word, never
 // the value itself, which is whatever the caller or user typed.
 const (

@@ -60,6 +60,12 @@ func (h *Handler) rememberChoice(source string, b *brand, res Resolution, attrLo
 	if h.remember == nil || !rememberSources[source] || res.Source != FromMetadata {
 		return "", ""
 	}
+	if !b.locales.ownLanguage(res.Requested, res.Locale) {
+		// The matcher also sends related languages to a shipped locale (Estonian to Finnish, Kazakh
+		// to Russian, Malay to Indonesian): the best message to send today, but not the user's
+		// language to keep for good, and the app's own screens would read it back.
+		return "", ""
+	}
 	if have, _, ok := b.locales.Match(attrLocale); ok && have == res.Locale {
 		// Keeps a richer value the app wrote ("de-AT") rather than flatten it to the shipped tag.
 		return "", RememberUnchanged
@@ -71,6 +77,13 @@ func (h *Handler) rememberChoice(source string, b *brand, res Resolution, attrLo
 // invocation's deadline less minBudget (the margin the reply itself needs). It reports an outcome
 // and, on failure, a reason made of status codes and AWS error names only: never a value.
 func (h *Handler) rememberLocale(ctx context.Context, ev *Event, o Outcome) (outcome, reason string) {
+	// The message is rendered already: a panic here must cost the write, not the reply (Invoke's
+	// own recover would answer with Cognito's template instead).
+	defer func() {
+		if r := recover(); r != nil {
+			outcome, reason = RememberFailed, "panic"
+		}
+	}()
 	if o.rememberLocale == "" {
 		return o.Remember, ""
 	}
@@ -143,7 +156,8 @@ func NewCognitoWriter(getenv func(string) string) (*CognitoWriter, error) {
 	}
 	u, err := url.Parse(endpoint)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("endpoint %q: not an http(s) URL", endpoint)
+		// Not the value: an endpoint URL may carry user:password.
+		return nil, errors.New("the Cognito endpoint (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER or AWS_ENDPOINT_URL) is not an http(s) URL")
 	}
 	return &CognitoWriter{
 		endpoint: strings.TrimSuffix(endpoint, "/") + "/",

@@ -40,10 +40,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, api poola
 	allowManaged := fs.Bool("allow-managed", false, "as with -c allowManagedPool=true")
 	all := fs.Bool("all", false, "also list every setting carried unchanged and every read-only one")
 	checkOnly := fs.Bool("check-credentials", false, "only check that the AWS SDK finds credentials, silently on success (make diff, deploy and destroy run it first)")
+	cdkArgs := fs.String("cdk-args", "", "with -check-credentials: the cdk CLI's arguments, whose --profile the check honours as cdk does")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if *checkOnly {
+		if p := profileOf(*cdkArgs); p != "" {
+			// cdk --profile NAME reads that profile whatever AWS_PROFILE says; check the same one.
+			os.Setenv("AWS_PROFILE", p)
+		}
 		if _, msg := loadConfig(ctx, ""); msg != "" {
 			fmt.Fprintln(stderr, msg)
 			return 1
@@ -133,6 +138,20 @@ func loadConfig(ctx context.Context, region string) (cfg aws.Config, msg string)
 		return cfg, fmt.Sprintf("AWS configuration: %v", err)
 	}
 	return cfg, checkCredentials(ctx, cfg)
+}
+
+// profileOf returns the profile named by --profile NAME or --profile=NAME in cdk's arguments.
+func profileOf(args string) string {
+	f := strings.Fields(args)
+	for i, a := range f {
+		if v, ok := strings.CutPrefix(a, "--profile="); ok {
+			return strings.Trim(v, `'"`)
+		}
+		if a == "--profile" && i+1 < len(f) {
+			return strings.Trim(f[i+1], `'"`)
+		}
+	}
+	return ""
 }
 
 // noCredentials is what a person without AWS credentials needs to read.

@@ -227,3 +227,38 @@ func TestNoCredentialsWithAnInstanceMetadataService(t *testing.T) {
 		t.Errorf("the SDK wrote to stderr: %q", leaked)
 	}
 }
+
+// TestCheckHonoursTheCDKProfile: `make deploy CDK_ARGS="--profile p"` uses profile p, which the
+// check must find too, though AWS_PROFILE names none.
+func TestCheckHonoursTheCDKProfile(t *testing.T) {
+	home := t.TempDir()
+	cfgFile := filepath.Join(home, "config")
+	if err := os.WriteFile(cfgFile, []byte("[profile p]\nregion = eu-central-1\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range map[string]string{
+		"HOME": home, "AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": "",
+		"AWS_CONFIG_FILE": cfgFile, "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials"),
+		"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "",
+	} {
+		t.Setenv(k, v)
+	}
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"} {
+		os.Unsetenv(k)
+	}
+	for _, c := range []struct {
+		args string
+		want int
+	}{
+		{"", 1},
+		{"-c stage=prod --profile p", 0},
+		{"--profile=p -c appName=Acme", 0},
+		{"--profile nope", 1},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), []string{"-check-credentials", "-cdk-args", c.args}, &stdout, &stderr, nil); code != c.want {
+			t.Errorf("CDK_ARGS %q: exit %d (%s); want %d", c.args, code, stderr.String(), c.want)
+		}
+		os.Unsetenv("AWS_PROFILE")
+	}
+}
