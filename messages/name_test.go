@@ -455,6 +455,8 @@ func TestPersonNameCounts(t *testing.T) {
 		"Bo":                          true,
 		"OO":                          false, // two digit look-alikes: reads as "00"
 		"O":                           true,  // one letter alone is an initial, not a number
+		"Gal·la":                      true,  // the Catalan l·l
+		"Pa·la":                       false, // a middle dot after another letter is no l·l
 	} {
 		if got := PersonName(s); got != want {
 			t.Errorf("PersonName(%q) = %v; want %v", s, got, want)
