@@ -52,6 +52,12 @@ func TestLocalesMatch(t *testing.T) {
 		{"zh-Hant-CN", "zh-Hant", "zh-Hant-CN"},
 		{"zh_TW", "zh-Hant", "zh-TW"},
 		{"zh-SG", "zh-Hans", "zh-SG"},
+		{"no", "nb", "no"}, // the macrolanguage
+		{"nb-NO", "nb", "nb-NO"},
+		{"nn", "nb", "nn"}, // Nynorsk readers read Bokmål (docs/locales.md)
+		{"iw", "he", "he"}, // legacy codes of old Android and Java clients
+		{"in-ID", "id", "id-ID"},
+		{"da-DK", "da", "da-DK"},
 		{"ar-EG", "ar", "ar-EG"},
 		{"it-CH", "it", "it-CH"},
 		{"  de  ", "de", "de"},
