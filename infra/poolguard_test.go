@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/jsii-runtime-go"
@@ -17,16 +16,7 @@ import (
 // stack.go, a CDK upgrade or an override would, and synthesizes it through main's own path.
 func guardedApp(t *testing.T, context map[string]any, change func(awscognito.CfnUserPool)) (*CustomMessageStack, error) {
 	t.Helper()
-	ctx := map[string]any{KeyAssetDir: assetDir, KeyProviderAssetDir: providerDir}
-	for k, v := range context {
-		ctx[k] = v
-	}
-	app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx})
-	cfg, err := LoadConfig(func(key string) any { return app.Node().TryGetContext(jsii.String(key)) })
-	if err != nil {
-		t.Fatalf("LoadConfig: %v", err)
-	}
-	stack, err := NewCustomMessageStack(app, cfg.StackName, &CustomMessageStackProps{Config: cfg})
+	app, stack, err := newApp(t, context)
 	if err != nil {
 		return nil, err
 	}

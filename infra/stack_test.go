@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,19 +42,24 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// synth builds the stack the way main does — context, config, nag — and returns its template.
-func synth(t *testing.T, context map[string]any) (*CustomMessageStack, assertions.Template) {
+// newApp builds the app and the stack from context the way main does, with the built assets.
+func newApp(t *testing.T, context map[string]any) (awscdk.App, *CustomMessageStack, error) {
 	t.Helper()
 	ctx := map[string]any{KeyAssetDir: assetDir, KeyProviderAssetDir: providerDir}
-	for k, v := range context {
-		ctx[k] = v
-	}
+	maps.Copy(ctx, context)
 	app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx})
 	cfg, err := LoadConfig(func(key string) any { return app.Node().TryGetContext(jsii.String(key)) })
 	if err != nil {
 		t.Fatalf("LoadConfig: %v", err)
 	}
 	stack, err := NewCustomMessageStack(app, cfg.StackName, &CustomMessageStackProps{Config: cfg})
+	return app, stack, err
+}
+
+// synth builds the stack the way main does — context, config, nag — and returns its template.
+func synth(t *testing.T, context map[string]any) (*CustomMessageStack, assertions.Template) {
+	t.Helper()
+	app, stack, err := newApp(t, context)
 	if err != nil {
 		t.Fatalf("NewCustomMessageStack: %v", err)
 	}
