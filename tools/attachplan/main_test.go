@@ -112,23 +112,41 @@ func TestUsage(t *testing.T) {
 	}
 }
 
-// TestNoCredentials: without any AWS credentials, one sentence says what to set, and nothing of the
-// SDK's instance-metadata fallback is printed.
-func TestNoCredentials(t *testing.T) {
+// awsVars are the variables through which the SDK could find the machine's own AWS setup.
+var awsVars = []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
+	"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"}
+
+// isolateAWS gives the test a HOME and AWS files of its own (config holds config, when not empty),
+// none of awsVars, instance metadata off, and then set: nothing of the machine's AWS setup leaks in.
+// t.Setenv restores every variable after the test.
+func isolateAWS(t *testing.T, config string, set map[string]string) {
+	t.Helper()
 	home := t.TempDir()
+	cfgFile := filepath.Join(home, "config")
+	if config != "" {
+		if err := os.WriteFile(cfgFile, []byte(config), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, k := range awsVars {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
 	for k, v := range map[string]string{
 		"HOME": home, "AWS_EC2_METADATA_DISABLED": "true",
-		"AWS_CONFIG_FILE": filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials"),
-		"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "",
-		"AWS_DEFAULT_PROFILE": "", "AWS_WEB_IDENTITY_TOKEN_FILE": "", "AWS_ROLE_ARN": "",
-		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "",
+		"AWS_CONFIG_FILE": cfgFile, "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials"),
 	} {
 		t.Setenv(k, v)
 	}
-	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
-		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"} {
-		os.Unsetenv(k) // t.Setenv above restores them after the test
+	for k, v := range set {
+		t.Setenv(k, v)
 	}
+}
+
+// TestNoCredentials: without any AWS credentials, one sentence says what to set, and nothing of the
+// SDK's instance-metadata fallback is printed.
+func TestNoCredentials(t *testing.T) {
+	isolateAWS(t, "", nil)
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"-pool", "eu-central-1_AbCdEf123"}, &stdout, &stderr, nil)
 	if code != 1 {
@@ -162,21 +180,7 @@ func TestNoCredentials(t *testing.T) {
 
 // TestProfileWithoutCredentials: a profile without credentials, and one that does not exist, are named.
 func TestProfileWithoutCredentials(t *testing.T) {
-	home := t.TempDir()
-	cfgFile := filepath.Join(home, "config")
-	if err := os.WriteFile(cfgFile, []byte("[profile empty]\nregion = eu-central-1\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range map[string]string{
-		"HOME": home, "AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": "empty",
-		"AWS_CONFIG_FILE": cfgFile, "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials"),
-		"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "",
-	} {
-		t.Setenv(k, v)
-	}
-	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"} {
-		os.Unsetenv(k)
-	}
+	isolateAWS(t, "[profile empty]\nregion = eu-central-1\n", map[string]string{"AWS_PROFILE": "empty"})
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"-pool", "eu-central-1_AbCdEf123"}, &stdout, &stderr, nil)
 	if code != 1 || !strings.Contains(stderr.String(), `AWS profile "empty" has no credentials`) || strings.Contains(stderr.String(), "IMDS") {
@@ -197,17 +201,7 @@ func TestNoCredentialsWithAnInstanceMetadataService(t *testing.T) {
 		http.Error(w, "forbidden", http.StatusForbidden)
 	}))
 	defer imds.Close()
-	home := t.TempDir()
-	for k, v := range map[string]string{
-		"HOME": home, "AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.URL,
-		"AWS_CONFIG_FILE": filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials"),
-		"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "",
-	} {
-		t.Setenv(k, v)
-	}
-	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"} {
-		os.Unsetenv(k)
-	}
+	isolateAWS(t, "", map[string]string{"AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.URL})
 	// The SDK's logger writes to the process's stderr, not to run's: capture that.
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -231,21 +225,7 @@ func TestNoCredentialsWithAnInstanceMetadataService(t *testing.T) {
 // TestCheckHonoursTheCDKProfile: `make deploy CDK_ARGS="--profile p"` uses profile p, which the
 // check must find too, though AWS_PROFILE names none.
 func TestCheckHonoursTheCDKProfile(t *testing.T) {
-	home := t.TempDir()
-	cfgFile := filepath.Join(home, "config")
-	if err := os.WriteFile(cfgFile, []byte("[profile p]\nregion = eu-central-1\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = secret\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range map[string]string{
-		"HOME": home, "AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": "",
-		"AWS_CONFIG_FILE": cfgFile, "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials"),
-		"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "",
-	} {
-		t.Setenv(k, v)
-	}
-	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"} {
-		os.Unsetenv(k)
-	}
+	isolateAWS(t, "[profile p]\nregion = eu-central-1\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = secret\n", nil)
 	for _, c := range []struct {
 		args string
 		want int
