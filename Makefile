@@ -39,13 +39,13 @@ PROVIDER_DIR := build/provider
 PROVIDER_SOURCES := $(shell find provider internal/poolattach -type f) go.mod go.sum
 LOCAL_DIR := build/local
 TEMPLATE_FILES := $(shell find templates -type f)
-GO_SOURCES := $(shell find handler messages -type f) messages/sets_gen.go go.mod go.sum build/brands.stamp
+GO_SOURCES := $(shell find handler trigger messages -type f) messages/sets_gen.go go.mod go.sum build/brands.stamp
 # Outside CI, `make test` first regenerates messages/sets_gen.go from templates/; in CI the test
 # that compares it with the templates catches a generated file somebody forgot to commit.
 #? CI [test]: non-empty: test does not regenerate messages/sets_gen.go, it checks that the committed one is current
 
 # Not ./...: npm's node_modules holds Go template files that are not part of this module.
-PKGS := ./handler/... ./messages/... ./templates/... ./infra/... ./provider/... ./internal/... ./tools/...
+PKGS := ./handler/... ./trigger/... ./messages/... ./templates/... ./infra/... ./provider/... ./internal/... ./tools/...
 
 .PHONY: help
 help: ## list the targets, the variables each takes, and their defaults
@@ -147,19 +147,19 @@ build/brands.stamp: FORCE messages/sets_gen.go
 FORCE:
 
 .PHONY: golden
-golden: messages/sets_gen.go build/brands.stamp ## rewrite handler/testdata/golden after a deliberate template change
-	go test ./handler -run TestGolden -update
+golden: messages/sets_gen.go build/brands.stamp ## rewrite trigger/testdata/golden after a deliberate template change
+	go test ./trigger -run TestGolden -update
 
 .PHONY: bench
 bench: messages/sets_gen.go build/brands.stamp ## warm-path benchmarks, one per trigger source (targets: <= 20 µs/op, <= 60 allocs/op)
-	go test $(TEST_TAGS) ./handler -run '^$$' -bench . -benchmem -count 1
+	go test $(TEST_TAGS) ./trigger -run '^$$' -bench . -benchmem -count 1
 
 #? FUZZTIME: how long fuzz runs each fuzz test (a Go duration)
 FUZZTIME ?= 30s
 .PHONY: fuzz
 fuzz: ## fuzz the event path, the locale matcher, the sanitizer and the name filter, FUZZTIME each (crashers land in testdata/fuzz)
-	go test ./handler -run '^$$' -fuzz '^FuzzInvoke$$' -fuzztime $(FUZZTIME)
-	go test ./handler -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZTIME)
+	go test ./trigger -run '^$$' -fuzz '^FuzzInvoke$$' -fuzztime $(FUZZTIME)
+	go test ./trigger -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZTIME)
 	go test ./messages -run '^$$' -fuzz '^FuzzSanitize$$' -fuzztime $(FUZZTIME)
 	go test ./messages -run '^$$' -fuzz '^FuzzPersonName$$' -fuzztime $(FUZZTIME)
 
@@ -169,10 +169,10 @@ generate-unicode: ## rebuild messages/names_gen.go (the name filter's table) fro
 
 #? MUTATE_WORKERS: parallel gremlins workers of mutate
 MUTATE_WORKERS ?= 2
-#? MUTATE_PKGS [mutate]: the packages mutate tests (default messages/ and handler/)
+#? MUTATE_PKGS [mutate]: the packages mutate tests (default messages/ and trigger/)
 #? MUTATE_THRESHOLD [mutate]: mutate fails below this efficacy percentage (e.g. 90)
 .PHONY: mutate
-mutate: messages/sets_gen.go ## mutation testing (gremlins) of messages/ and handler/; MUTATE_PKGS, MUTATE_WORKERS, MUTATE_THRESHOLD=90 to fail below it
+mutate: messages/sets_gen.go ## mutation testing (gremlins) of messages/ and trigger/; MUTATE_PKGS, MUTATE_WORKERS, MUTATE_THRESHOLD=90 to fail below it
 	MUTATE_WORKERS=$(MUTATE_WORKERS) bash tools/mutate/run.sh
 
 .PHONY: coldstart

@@ -19,7 +19,7 @@ import (
 
 const eventsDir = "../../events"
 
-// handlerEvent is the event as the handler decodes it (handler/event.go): aws-lambda-go's types plus
+// handlerEvent is the event as the handler decodes it (trigger/event.go): aws-lambda-go's types plus
 // linkParameter. A generated event must decode into it with no field left over.
 type handlerEvent struct {
 	events.CognitoEventUserPoolsHeader

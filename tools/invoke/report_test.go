@@ -30,7 +30,7 @@ func invokeSample(t *testing.T, c config) (stdout, stderr string, outDir string)
 // golden returns the handler's golden reply for a sample event.
 func golden(t *testing.T, name string) (raw []byte, r reply) {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("../../handler/testdata/golden", name))
+	raw, err := os.ReadFile(filepath.Join("../../trigger/testdata/golden", name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,6 @@
 //go:build brands
 
-package main
+package trigger
 
 import (
 	"bytes"
