@@ -89,6 +89,11 @@ test: ## run every offline test in timed stages: modules, generate, lint, unit (
 	@MAKE='$(MAKE)' TEST_TAGS='$(TEST_TAGS)' UNIT_PKGS='$(UNIT_PKGS)' INFRA_PKGS='$(INFRA_PKGS)' \
 	  GENERATE='$(if $(CI),,yes)' BRANDS_STAMP=build/brands.stamp bash tools/testrun/run.sh
 
+# checks is make test's last stage: the tools that check what is not Go (workflows, licenses,
+# templates for other deployment tools). Each check is its own target, appended to CHECKS where it is
+# defined.
+CHECKS :=
+
 .PHONY: lint
 lint: ## gofmt and go vet
 	@bad=$$(gofmt -l $$(find . -name '*.go' -not -path './node_modules/*' -not -path './cdk.out/*')); \
@@ -242,3 +247,8 @@ destroy: aws-credentials node_modules/.package-lock.json ## delete the stack (th
 .PHONY: clean
 clean: ## remove build output
 	rm -rf build cdk.out
+
+# Last, so that it sees every CHECKS += above (prerequisites expand when the rule is read).
+.PHONY: checks
+checks: $(CHECKS) ## make test's last stage: every check in CHECKS (workflows, licenses, recipes for other tools)
+	@echo "    checked: $(or $(CHECKS),nothing yet)"

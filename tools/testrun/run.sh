@@ -7,7 +7,7 @@
 # messages/sets_gen.go, as outside CI) and BRANDS_STAMP (the brands stamp target).
 set -uo pipefail
 
-stages=(modules generate lint unit infra)
+stages=(modules generate lint unit infra checks)
 summary=()
 total_start=$(date +%s)
 
@@ -72,4 +72,5 @@ stage generate generate
 stage lint "$MAKE" -s --no-print-directory lint
 stage unit go test -count=1 $TEST_TAGS $UNIT_PKGS
 stage infra go test -count=1 $TEST_TAGS $INFRA_PKGS
+stage checks "$MAKE" -s --no-print-directory checks
 echo "make test: every stage passed in $(($(date +%s) - total_start))s ($(IFS=,; echo "${summary[*]}" | sed 's/,/, /g'))"

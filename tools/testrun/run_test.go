@@ -39,9 +39,9 @@ func TestStagesAllPass(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	for _, want := range []string{
-		"==> make test [1/5] modules", "==> make test [2/5] generate", "==> make test [3/5] lint",
-		"==> make test [4/5] unit", "ok  \ttest -count=1 ./handler/... ./messages/...", "<== unit ok in ",
-		"==> make test [5/5] infra", "ok  \ttest -count=1 ./infra/...",
+		"==> make test [1/6] modules", "==> make test [2/6] generate", "==> make test [3/6] lint",
+		"==> make test [4/6] unit", "ok  \ttest -count=1 ./handler/... ./messages/...", "<== unit ok in ",
+		"==> make test [5/6] infra", "ok  \ttest -count=1 ./infra/...", "==> make test [6/6] checks", "<== checks ok in ",
 		"make test: every stage passed in ",
 	} {
 		if !strings.Contains(out, want) {
