@@ -41,6 +41,9 @@ type Message struct {
 	Subject string
 	Email   string
 	SMS     string
+	// Text is the email as plain text, for the custom sender's multipart mail; Cognito's reply has
+	// no place for it, so the rules of Check do not apply to it.
+	Text string
 }
 
 // Placeholders are the strings Cognito substitutes after the trigger returns. Code is always required;

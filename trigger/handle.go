@@ -132,6 +132,9 @@ type Outcome struct {
 	Fallback    string
 	Reason      string // why a fallback happened; names rules and templates, never user data
 	RenderTime  time.Duration
+	// EmailText is the email as plain text (messages.Message.Text) when Response has an email; the
+	// custom sender sends it as the text part, the CustomMessage reply has no place for it.
+	EmailText string
 	// Remember is what became of writing the metadata's locale to the user (remember.go), and
 	// RememberReason why it failed; rememberLocale is the locale Handle chose to write.
 	Remember, RememberReason string
@@ -203,6 +206,7 @@ func (h *Handler) Handle(ctx context.Context, ev *Event) Outcome {
 			o.Rendered, o.Fallback, o.Reason = a.locale, a.fallback, strings.Join(reasons, "; ")
 			o.RenderTime = time.Since(start)
 			o.Response = Response{SMSMessage: &msg.SMS, EmailMessage: &msg.Email, EmailSubject: &msg.Subject}
+			o.EmailText = msg.Text
 			return o
 		}
 		reasons = append(reasons, err.Error())
