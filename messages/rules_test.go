@@ -22,11 +22,11 @@ func TestCheck(t *testing.T) {
 		rule string // "" = valid
 	}{
 		{"valid", goodMessage(), ph, "", ""},
-		{"valid invitation", Message{"Welcome", "User {username} pass {####}", "{username} {####}"}, invite, "", ""},
+		{"valid invitation", Message{Subject: "Welcome", Email: "User {username} pass {####}", SMS: "{username} {####}"}, invite, "", ""},
 		{"email without code", with(func(m *Message) { m.Email = "<p>Hello there</p>" }), ph, PartEmail, RuleCodeMissing},
 		{"sms without code", with(func(m *Message) { m.SMS = "Hello there" }), ph, PartSMS, RuleCodeMissing},
 		{"code in subject", with(func(m *Message) { m.Subject = "Code {####}" }), ph, PartSubject, RulePlaceholderIn},
-		{"username in subject", Message{"Hi {username}", "{username} {####}", "{username} {####}"}, invite, PartSubject, RulePlaceholderIn},
+		{"username in subject", Message{Subject: "Hi {username}", Email: "{username} {####}", SMS: "{username} {####}"}, invite, PartSubject, RulePlaceholderIn},
 		{"invitation without username", goodMessage(), invite, PartEmail, RuleUsernameMissing},
 		{"empty subject", with(func(m *Message) { m.Subject = "" }), ph, PartSubject, RuleTooShort},
 		{"subject 140", with(func(m *Message) { m.Subject = strings.Repeat("a", 140) }), ph, "", ""},
@@ -36,7 +36,7 @@ func TestCheck(t *testing.T) {
 		{"subject two lines", with(func(m *Message) { m.Subject = "a\nb" }), ph, PartSubject, RuleMultiline},
 		{"sms 140", with(func(m *Message) { m.SMS = "{####}" + strings.Repeat("a", 134) }), ph, "", ""},
 		{"sms 141", with(func(m *Message) { m.SMS = "{####}" + strings.Repeat("a", 135) }), ph, PartSMS, RuleTooLong},
-		{"sms too short", Message{"Code", "Code {##}", "{##}"}, Placeholders{Code: "{##}"}, PartSMS, RuleTooShort},
+		{"sms too short", Message{Subject: "Code", Email: "Code {##}", SMS: "{##}"}, Placeholders{Code: "{##}"}, PartSMS, RuleTooShort},
 		{"email 20000", with(func(m *Message) { m.Email = "{####}" + strings.Repeat("a", 19994) }), ph, "", ""},
 		{"email 20001", with(func(m *Message) { m.Email = "{####}" + strings.Repeat("a", 19995) }), ph, PartEmail, RuleTooLong},
 		{"NBSP in subject", with(func(m *Message) { m.Subject = "Code\u00a0:" }), ph, PartSubject, RuleCharacter},
@@ -49,7 +49,7 @@ func TestCheck(t *testing.T) {
 		{"invalid UTF-8", with(func(m *Message) { m.Email = "{####} \xff" }), ph, PartEmail, RuleCharacter},
 		{"NUL", with(func(m *Message) { m.SMS = "{####}\x00" }), ph, PartSMS, RuleCharacter},
 		{"tab and CR are white space", with(func(m *Message) { m.Email = "{####}\t\r\n" }), ph, "", ""},
-		{"arabic, CJK, emoji accepted", Message{"رمز 確認 😀", "{####} ١٢٣ 【】：", "{####} ،"}, ph, "", ""},
+		{"arabic, CJK, emoji accepted", Message{Subject: "رمز 確認 😀", Email: "{####} ١٢٣ 【】：", SMS: "{####} ،"}, ph, "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
