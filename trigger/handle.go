@@ -13,6 +13,10 @@ import (
 	"cognito-custom-message/messages"
 )
 
+// Version is the release this binary was built as: `make release VERSION=v1.2.3` stamps it with
+// -ldflags -X, and the one log line per invocation carries it, so a log says which zip ran.
+var Version = "dev"
+
 const (
 	DefaultAppName = "My App"
 	// FallbackLocale is used when DEFAULT_LOCALE names no shipped locale.
@@ -385,6 +389,7 @@ func (h *Handler) logInvocation(ctx context.Context, o Outcome, lenient bool, to
 		level = slog.LevelError
 	}
 	attrs := []slog.Attr{
+		slog.String("version", Version),
 		slog.String("trigger_source", o.Source),
 		slog.String("brand", o.Brand),
 		slog.String("brand_source", o.BrandSource),

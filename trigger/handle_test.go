@@ -432,7 +432,7 @@ func TestLogsCarryNoPersonalData(t *testing.T) {
 		if err := json.Unmarshal([]byte(lines[0]), &rec); err != nil {
 			t.Fatalf("%s: log line is not JSON: %s", file, lines[0])
 		}
-		for _, k := range []string{"trigger_source", "locale_source", "resolved_locale", "rendered_locale", "fallback", "render_us"} {
+		for _, k := range []string{"version", "trigger_source", "locale_source", "resolved_locale", "rendered_locale", "fallback", "render_us"} {
 			if _, ok := rec[k]; !ok {
 				t.Errorf("%s: log line lacks %s", file, k)
 			}
@@ -482,4 +482,25 @@ func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
 func isCanonicalCode(s string) bool {
 	_, req, _ := NewLocales(messages.Compiled().Locales(), "en").WithAliases(messages.Compiled().Aliases()).Match(s)
 	return req == s
+}
+
+// TestLogLineVersion: the log line names the version the release build stamped into Version (as
+// -ldflags -X does), so a log says which zip ran; an unstamped build says "dev".
+func TestLogLineVersion(t *testing.T) {
+	in, err := os.ReadFile(sampleEvents(t)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(v string) { Version = v }(Version)
+	for _, v := range []string{"dev", "v1.2.3"} {
+		Version = v
+		var logs bytes.Buffer
+		h := testHandler(t, WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+		if _, err := h.Invoke(context.Background(), in); err != nil {
+			t.Fatal(err)
+		}
+		if got := logLine(t, &logs)["version"]; got != v {
+			t.Errorf("version = %v; want %q", got, v)
+		}
+	}
 }
