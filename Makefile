@@ -15,7 +15,7 @@ export APP_NAME DEFAULT_LOCALE
 # Brands (see README): every folder with a brand.json under BRANDS_DIR is compiled in. A folder
 # outside the repository works too, and leaves the tracked files as they are: the compiled brands go
 # to messages/brands_gen.go, which git ignores and only builds with -tags brands read.
-#? BRANDS_DIR [test invoke demo generate golden bench build synth diff deploy]: the folder of brand folders to compile in
+#? BRANDS_DIR [test invoke demo generate golden bench build release synth diff deploy]: the folder of brand folders to compile in
 BRANDS_DIR ?= brands
 HAVE_BRANDS := $(shell [ -d '$(BRANDS_DIR)' ] && echo yes)
 # Only the default folder may be missing: a BRANDS_DIR someone named that is not there (a typo) must
@@ -33,7 +33,8 @@ TEST_TAGS := -tags brands
 export BRANDS_DIR LAMBDA_TAGS
 endif
 comma := ,
-BUILD_FLAGS := -tags lambda.norpc$(if $(LAMBDA_TAGS),$(comma)$(LAMBDA_TAGS)) -trimpath -ldflags "-s -w"
+GO_TAGS := lambda.norpc$(if $(LAMBDA_TAGS),$(comma)$(LAMBDA_TAGS))
+BUILD_FLAGS := -tags $(GO_TAGS) -trimpath -ldflags "-s -w"
 LAMBDA_DIR := build/lambda
 PROVIDER_DIR := build/provider
 PROVIDER_SOURCES := $(shell find provider internal/poolattach -type f) go.mod go.sum
@@ -204,6 +205,15 @@ $(PROVIDER_DIR)/bootstrap: $(PROVIDER_SOURCES)
 $(LOCAL_DIR)/bootstrap: $(GO_SOURCES)
 	@mkdir -p $(LOCAL_DIR)
 	CGO_ENABLED=0 go build $(BUILD_FLAGS) -o $@ ./handler
+
+# The release zips (docs/release.md): the same tags as build (BRANDS_DIR's brands), both
+# architectures, reproducible; tools/release refuses a VERSION that is not vX.Y.Z.
+#? VERSION [release]: the release version, vX.Y.Z (semantic versioning), e.g. v1.2.3
+VERSION ?=
+.PHONY: release
+release: messages/sets_gen.go build/brands.stamp ## write dist/: the Lambda zips (arm64, x86_64) of every function, their Go module lists, SHA256SUMS; VERSION=vX.Y.Z [BRANDS_DIR=…]
+	go run ./tools/release -version '$(VERSION)' -tags '$(GO_TAGS)' -out dist
+	cd dist && sha256sum --quiet -c SHA256SUMS
 
 # ---- CDK (infra/) -------------------------------------------------------------------------------
 # diff, deploy and destroy first check that the AWS SDK finds credentials: without them the CLI
