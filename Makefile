@@ -215,6 +215,17 @@ release: messages/sets_gen.go build/brands.stamp ## write dist/: the Lambda zips
 	go run ./tools/release -version '$(VERSION)' -tags '$(GO_TAGS)' -out dist
 	cd dist && sha256sum --quiet -c SHA256SUMS
 
+# Every Go library in the shipped binaries and every npm package of package-lock.json has a license
+# of tools/licenses' allow-list, and docs/licenses.md lists them as they are now.
+.PHONY: licenses
+licenses: ## check the dependencies' licenses against the allow-list, and that docs/licenses.md is current
+	@go run ./tools/licenses
+CHECKS += licenses
+
+.PHONY: licenses-doc
+licenses-doc: ## rewrite docs/licenses.md after a dependency change
+	go run ./tools/licenses -write
+
 # ---- CDK (infra/) -------------------------------------------------------------------------------
 # diff, deploy and destroy first check that the AWS SDK finds credentials: without them the CLI
 # fails later, after building, with its own (and the SDK's instance-metadata) noise.
