@@ -226,6 +226,14 @@ CHECKS += licenses
 licenses-doc: ## rewrite docs/licenses.md after a dependency change
 	go run ./tools/licenses -write
 
+# The GitHub workflows (ci.yml: .ci/run on push and pull request; release.yml: make release on a
+# version tag) checked by actionlint, a go.mod tool: syntax, expressions, action inputs, script
+# injection (and their shell scripts with shellcheck when it is installed).
+.PHONY: actionlint
+actionlint: ## lint .github/workflows/ with actionlint
+	go tool actionlint
+CHECKS += actionlint
+
 # ---- CDK (infra/) -------------------------------------------------------------------------------
 # diff, deploy and destroy first check that the AWS SDK finds credentials: without them the CLI
 # fails later, after building, with its own (and the SDK's instance-metadata) noise.
