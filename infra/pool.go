@@ -201,8 +201,13 @@ func (s *CustomMessageStack) detachOnStackDelete(stack awscdk.Stack, cfg Config)
 // the old pool is detached before it loses its permission, never calling a function it may no
 // longer invoke.
 func (s *CustomMessageStack) detachBeforePermission() {
-	if perm := s.Function.Node().TryFindChild(jsii.String("CognitoInvoke")); perm != nil && s.detach != nil {
-		s.detach.Node().AddDependency(perm)
+	for _, fn := range []awslambda.Function{s.Function, s.Sender} {
+		if fn == nil || s.detach == nil {
+			continue
+		}
+		if perm := fn.Node().TryFindChild(jsii.String("CognitoInvoke")); perm != nil {
+			s.detach.Node().AddDependency(perm)
+		}
 	}
 }
 
