@@ -120,6 +120,19 @@ func (c *Config) loadSender(get func(string) any, str func(key, def string) stri
 	return errs
 }
 
+// SenderDeleteWarning says what deleting the stack leaves behind in customSender mode, empty in
+// the other. The detach-on-delete resource (pool.go) removes only the CustomMessage trigger so far:
+// the retained pool would keep CustomEmailSender and CustomSMSSender pointing at the deleted sender,
+// and no verification, reset or MFA message would leave.
+func (c Config) SenderDeleteWarning() string {
+	if c.Sender == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s=%s: deleting the stack does not yet unwire the retained pool's CustomEmailSender and CustomSMSSender; "+
+		"before `cdk destroy`, deploy once with -c %s=%s (the pool is then wired to the CustomMessage trigger again), "+
+		"or no code reaches your users after the delete", KeyDelivery, DeliveryCustomSender, KeyDelivery, DeliveryCustomMessage)
+}
+
 // parseList reads a list key the way parseStages does: a JSON list from cdk.json, or from -c a
 // comma-separated list or a JSON list as text.
 func parseList(v any, key string, valid func(string) bool, what string) ([]string, []string) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"path/filepath"
 	"slices"
@@ -342,5 +343,26 @@ func TestMissingSenderAssetFails(t *testing.T) {
 	_, err = NewCustomMessageStack(awscdk.NewApp(nil), "X", &CustomMessageStackProps{Config: cfg})
 	if err == nil || !strings.Contains(err.Error(), "make build") || !strings.Contains(err.Error(), KeySenderAssetDir) {
 		t.Errorf("err = %v; want a hint to run make build or set %s", err, KeySenderAssetDir)
+	}
+}
+
+// TestSenderDeleteWarning: every synth in customSender mode says that a delete leaves the senders
+// wired (the detach resource knows CustomMessage only), and how to avoid it; the default mode is quiet.
+func TestSenderDeleteWarning(t *testing.T) {
+	for _, tc := range []struct {
+		delivery string
+		warn     bool
+	}{{DeliveryCustomMessage, false}, {DeliveryCustomSender, true}} {
+		cfg, err := LoadConfig(ctx(map[string]any{KeyDelivery: tc.delivery, KeyAppName: "Acme"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		printWarnings(cfg, &out)
+		got := strings.Contains(out.String(), "infra: WARNING: delivery=customSender: deleting the stack does not yet unwire") &&
+			strings.Contains(out.String(), "-c delivery=customMessage")
+		if got != tc.warn || (!tc.warn && out.Len() != 0) {
+			t.Errorf("%s: output %q; want the warning: %v", tc.delivery, out.String(), tc.warn)
+		}
 	}
 }
