@@ -114,7 +114,14 @@ func orNone(s string) string {
 // package's tags from rec (nil removes them), serializes it exactly as the SDK will send it
 // (nothing is sent), and compares that with the raw description, field by field at every depth.
 func NewPlan(ctx context.Context, api API, d *Described, customMessage string, rec *Record) (*Plan, error) {
+	return newPlan(ctx, api, d, customMessage, rec, "")
+}
+
+// newPlan is NewPlan that also removes the custom senders that invoke sender, and KMSKeyID when no
+// custom sender is left (withoutSenders); "" changes neither.
+func newPlan(ctx context.Context, api API, d *Described, customMessage string, rec *Record, sender string) (*Plan, error) {
 	in, adj := UpdateInput(d.Pool, customMessage, rec)
+	removed := withoutSenders(in, sender)
 	body, err := serialize(ctx, api, in)
 	if err != nil {
 		return nil, err
@@ -124,7 +131,7 @@ func NewPlan(ctx context.Context, api API, d *Described, customMessage string, r
 	for _, a := range adj {
 		adjusted[a.Path] = a.Rule
 	}
-	cmp := comparer{adjusted: adjusted, add: func(e Entry) { p.Entries = append(p.Entries, e) }}
+	cmp := comparer{adjusted: adjusted, removed: removed, add: func(e Entry) { p.Entries = append(p.Entries, e) }}
 	cmp.top(d.Raw, body)
 	if rec != nil {
 		if err := rec.check(); err != nil {
@@ -168,7 +175,19 @@ var absent = absentT{}
 
 type comparer struct {
 	adjusted map[string]string
-	add      func(Entry)
+	// removed are the LambdaConfig fields this update removes on purpose (withoutSenders): every
+	// path under them is a change, not a loss.
+	removed []string
+	add     func(Entry)
+}
+
+func (c comparer) changeable(path string) bool {
+	for _, r := range c.removed {
+		if path == r || strings.HasPrefix(path, r+".") {
+			return true
+		}
+	}
+	return changeable(path)
 }
 
 // top compares the description's top-level fields with the request's, where two are renamed
@@ -269,14 +288,14 @@ func (c comparer) leaf(path string, desc, req any) {
 		switch {
 		case req == absent || req == nil || isEmpty(req):
 			// Nothing described, nothing (or an empty object) sent.
-		case changeable(path):
+		case c.changeable(path):
 			c.add(Entry{Path: path, After: jsonText(req), Kind: Changed})
 		default:
 			c.add(Entry{Path: path, After: jsonText(req), Kind: Refused, Note: "added by the update, not described"})
 		}
 	case req == absent:
 		switch {
-		case changeable(path):
+		case c.changeable(path):
 			c.add(Entry{Path: path, Before: jsonText(desc), Kind: Changed})
 		case desc == false || desc == "" || isEmpty(desc):
 			// The SDK leaves false and empty values out; Cognito's default for a missing one is the same.
@@ -288,7 +307,7 @@ func (c comparer) leaf(path string, desc, req any) {
 		}
 	case sameJSON(desc, req):
 		c.add(Entry{Path: path, Before: jsonText(desc), After: jsonText(req), Kind: Kept})
-	case changeable(path):
+	case c.changeable(path):
 		c.add(Entry{Path: path, Before: jsonText(desc), After: jsonText(req), Kind: Changed})
 	default:
 		c.add(Entry{Path: path, Before: jsonText(desc), After: jsonText(req), Kind: Refused, Note: "altered by the update"})
