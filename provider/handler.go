@@ -29,6 +29,10 @@ const (
 	// EnvRetiredPoolID names the stack's previous own pool when a deploy confirms that
 	// CloudFormation replaces it (-c confirmPoolReplacement=<its ID>); unset otherwise.
 	EnvRetiredPoolID = "RETIRED_POOL_ID"
+	// EnvSenderArn names the custom sender function (-c delivery=customSender): a detach of the
+	// stack's own pool then also removes the custom senders that invoke it, and KMSKeyID with them.
+	// Unset otherwise.
+	EnvSenderArn = "SENDER_ARN"
 )
 
 // PropConfirmPoolReplacement is the detach resource's property that confirms a replacement of the
@@ -42,11 +46,13 @@ type Env struct {
 	// RetiredPoolID is the stack's own pool that a confirmed replacement retires; this copy may
 	// detach it in the update's cleanup phase (detachOnStackDelete).
 	RetiredPoolID string
+	// SenderArn is the stack's custom sender function, "" without one (EnvSenderArn).
+	SenderArn string
 }
 
 // EnvFromOS reads the environment through getenv.
 func EnvFromOS(getenv func(string) string) (Env, error) {
-	e := Env{PoolID: getenv(EnvPoolID), FunctionArn: getenv(EnvFunctionArn), StackID: getenv(EnvStackID), RetiredPoolID: getenv(EnvRetiredPoolID)}
+	e := Env{PoolID: getenv(EnvPoolID), FunctionArn: getenv(EnvFunctionArn), StackID: getenv(EnvStackID), RetiredPoolID: getenv(EnvRetiredPoolID), SenderArn: getenv(EnvSenderArn)}
 	if e.PoolID == "" || e.FunctionArn == "" || e.StackID == "" {
 		return e, fmt.Errorf("%s, %s and %s must be set", EnvPoolID, EnvFunctionArn, EnvStackID)
 	}
@@ -316,13 +322,14 @@ func (h *Handler) replacePool(ctx context.Context, ev cfn.Event, log *slog.Logge
 	return id, nil, err
 }
 
-// detach puts the pool's previous trigger back (or none), if it still points at our function.
+// detach puts the pool's previous trigger back (or none), if it still points at our function, and
+// removes our custom senders (SenderArn), if it still has them.
 func (h *Handler) detach(ctx context.Context, log *slog.Logger) error {
 	return h.detachPool(ctx, log, h.Env.PoolID)
 }
 
 func (h *Handler) detachPool(ctx context.Context, log *slog.Logger, pool string) error {
-	x, err := poolattach.PlanDetach(ctx, h.Cognito, pool, h.Env.FunctionArn)
+	x, err := poolattach.PlanDetachAll(ctx, h.Cognito, pool, h.Env.FunctionArn, h.Env.SenderArn)
 	if err == nil {
 		err = x.Apply(ctx, h.Cognito)
 	}

@@ -536,6 +536,10 @@ func TestEnvFromOS(t *testing.T) {
 	if err != nil || e != (Env{PoolID: sesPool, FunctionArn: ours, StackID: stackID}) {
 		t.Errorf("%+v %v", e, err)
 	}
+	env[EnvSenderArn] = "arn:aws:lambda:eu-central-1:123456789012:function:S"
+	if e, _ := EnvFromOS(func(k string) string { return env[k] }); e.SenderArn != env[EnvSenderArn] {
+		t.Errorf("SenderArn %q; want SENDER_ARN", e.SenderArn)
+	}
 	delete(env, EnvStackID)
 	if _, err := EnvFromOS(func(k string) string { return env[k] }); err == nil {
 		t.Error("a missing variable was accepted")
@@ -875,5 +879,40 @@ func TestRollbackStaysInTheAccount(t *testing.T) {
 		if !sameAccountFunction(c.arn, c.ours) {
 			t.Errorf("sameAccountFunction(%s, %s) = false", c.arn, c.ours)
 		}
+	}
+}
+
+// TestDetachOnStackDeleteSenders: in customSender mode (SENDER_ARN set) the stack's own pool has
+// no CustomMessage trigger but our custom senders and key; deleting the stack removes them (the
+// pool goes back to Cognito's own delivery), any other path that deletes the resource leaves them.
+func TestDetachOnStackDeleteSenders(t *testing.T) {
+	const sender = "arn:aws:lambda:eu-central-1:123456789012:function:CognitoCustomMessage-dev-Sender"
+	const key = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	for _, c := range []struct {
+		status   string
+		detached bool
+	}{{"DELETE_IN_PROGRESS", true}, {"ROLLBACK_IN_PROGRESS", true}, {"UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", false}, {"UPDATE_ROLLBACK_IN_PROGRESS", false}} {
+		t.Run(c.status, func(t *testing.T) {
+			w := newWorld(t, "developer-ses")
+			w.cog.Edit(sesPool, func(p map[string]any) {
+				lc := p["LambdaConfig"].(map[string]any)
+				lc["CustomEmailSender"] = map[string]any{"LambdaArn": sender, "LambdaVersion": "V1_0"}
+				lc["CustomSMSSender"] = map[string]any{"LambdaArn": sender, "LambdaVersion": "V1_0"}
+				lc["KMSKeyID"] = key
+			})
+			p := w.provider(sesPool)
+			p.Env.SenderArn = sender
+			w.stacks.SetStatus(stackID, c.status)
+			must(t, "delete", w.send(p, cfn.RequestDelete, TypeDetachOnStackDelete, "x", detachProps(sesPool), nil))
+			lc := w.cog.Pool(sesPool)["LambdaConfig"].(map[string]any)
+			for _, k := range []string{"CustomEmailSender", "CustomSMSSender", "KMSKeyID"} {
+				if _, wired := lc[k]; wired == c.detached {
+					t.Errorf("LambdaConfig.%s wired: %v; want %v", k, wired, !c.detached)
+				}
+			}
+			if lc["PreSignUp"] == nil || lc["PostConfirmation"] == nil {
+				t.Errorf("other triggers lost: %v", lc)
+			}
+		})
 	}
 }
