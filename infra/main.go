@@ -59,9 +59,6 @@ func printWarnings(cfg Config, w io.Writer) {
 	if aw := cfg.AppNameWarning(); aw != "" {
 		warnings = append(warnings, aw)
 	}
-	if sw := cfg.SenderDeleteWarning(); sw != "" {
-		warnings = append(warnings, sw)
-	}
 	for _, s := range warnings {
 		fmt.Fprintln(w, "infra: WARNING:", s)
 	}

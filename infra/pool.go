@@ -150,6 +150,10 @@ func (s *CustomMessageStack) detachOnStackDelete(stack awscdk.Stack, cfg Config)
 		"UserPoolId":  s.UserPool.UserPoolId(),
 		"FunctionArn": s.Function.FunctionArn(),
 	}
+	if cfg.Sender != nil {
+		// The pool calls the sender by name (sender.go); the detach removes it and its key too.
+		(*env)["SENDER_ARN"] = senderArnByName(cfg)
+	}
 	if retired != "" {
 		(*env)["RETIRED_POOL_ID"] = jsii.String(retired)
 		props["ConfirmPoolReplacement"] = retired

@@ -120,17 +120,10 @@ func (c *Config) loadSender(get func(string) any, str func(key, def string) stri
 	return errs
 }
 
-// SenderDeleteWarning says what deleting the stack leaves behind in customSender mode, empty in
-// the other. The detach-on-delete resource (pool.go) removes only the CustomMessage trigger so far:
-// the retained pool would keep CustomEmailSender and CustomSMSSender pointing at the deleted sender,
-// and no verification, reset or MFA message would leave.
-func (c Config) SenderDeleteWarning() string {
-	if c.Sender == nil {
-		return ""
-	}
-	return fmt.Sprintf("%s=%s: deleting the stack does not yet unwire the retained pool's CustomEmailSender and CustomSMSSender; "+
-		"before `cdk destroy`, deploy once with -c %s=%s (the pool is then wired to the CustomMessage trigger again), "+
-		"or no code reaches your users after the delete", KeyDelivery, DeliveryCustomSender, KeyDelivery, DeliveryCustomMessage)
+// senderArnByName is the sender's ARN built from its fixed name: what the pool's LambdaConfig and
+// the detach provider's SENDER_ARN name, without a reference to the function (see addCustomSender).
+func senderArnByName(cfg Config) *string {
+	return awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:"+SenderFunctionNameFor(cfg.StackName)), nil)
 }
 
 // parseList reads a list key the way parseStages does: a JSON list from cdk.json, or from -c a
@@ -333,7 +326,7 @@ func (s *CustomMessageStack) addCustomSender(stack awscdk.Stack, cfg Config, key
 	})
 
 	pool := s.UserPool.Node().DefaultChild().(awscognito.CfnUserPool)
-	arn := awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:"+SenderFunctionNameFor(cfg.StackName)), nil)
+	arn := senderArnByName(cfg)
 	for _, p := range []string{"CustomEmailSender", "CustomSMSSender"} {
 		pool.AddPropertyOverride(jsii.String("LambdaConfig."+p), map[string]any{"LambdaArn": arn, "LambdaVersion": "V1_0"})
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"path/filepath"
 	"slices"
@@ -346,23 +345,26 @@ func TestMissingSenderAssetFails(t *testing.T) {
 	}
 }
 
-// TestSenderDeleteWarning: every synth in customSender mode says that a delete leaves the senders
-// wired (the detach resource knows CustomMessage only), and how to avoid it; the default mode is quiet.
-func TestSenderDeleteWarning(t *testing.T) {
+// TestSenderDetachOnDelete: the detach provider of the stack's own pool knows the sender by the
+// ARN the pool calls, so a stack delete unwires the custom senders and the key (provider/); in
+// customMessage mode it does not get one.
+func TestSenderDetachOnDelete(t *testing.T) {
 	for _, tc := range []struct {
-		delivery string
-		warn     bool
-	}{{DeliveryCustomMessage, false}, {DeliveryCustomSender, true}} {
-		cfg, err := LoadConfig(ctx(map[string]any{KeyDelivery: tc.delivery, KeyAppName: "Acme"}))
-		if err != nil {
-			t.Fatal(err)
+		context map[string]any
+		want    string
+	}{
+		{senderContext, `{"Fn::Sub":"arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:CognitoCustomMessage-dev-Sender"}`},
+		{nil, "null"},
+	} {
+		_, tpl := synth(t, tc.context)
+		_, fn := prefixed(t, tpl, "AWS::Lambda::Function", "DetachOnStackDeleteProvider")
+		env := fn["Environment"].(map[string]any)["Variables"].(map[string]any)
+		if got := jsonOf(t, env["SENDER_ARN"]); got != tc.want {
+			t.Errorf("SENDER_ARN = %s; want %s", got, tc.want)
 		}
-		var out bytes.Buffer
-		printWarnings(cfg, &out)
-		got := strings.Contains(out.String(), "infra: WARNING: delivery=customSender: deleting the stack does not yet unwire") &&
-			strings.Contains(out.String(), "-c delivery=customMessage")
-		if got != tc.warn || (!tc.warn && out.Len() != 0) {
-			t.Errorf("%s: output %q; want the warning: %v", tc.delivery, out.String(), tc.warn)
+		_, pool := only(t, tpl, "AWS::Cognito::UserPool")
+		if tc.context != nil && jsonOf(t, pool["LambdaConfig"].(map[string]any)["CustomEmailSender"].(map[string]any)["LambdaArn"]) != tc.want {
+			t.Error("the pool calls another ARN than the detach removes")
 		}
 	}
 }
