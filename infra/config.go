@@ -228,8 +228,8 @@ func LoadConfig(get func(key string) any) (Config, error) {
 	errs = append(errs, c.loadClient(str)...)
 	errs = append(errs, c.loadBrands(get, str)...)
 	errs = append(errs, c.loadRemember(str)...)
-	errs = append(errs, c.checkEnvironmentSize()...)
 	errs = append(errs, c.loadSender(get, str)...)
+	errs = append(errs, c.checkEnvironmentSize()...)
 	errs = append(errs, c.guardProduction(get, str)...)
 	if len(errs) > 0 {
 		return Config{}, fmt.Errorf("invalid configuration:\n  %s", strings.Join(errs, "\n  "))

@@ -120,6 +120,31 @@ func (c *Config) loadSender(get func(string) any, str func(key, def string) stri
 	return errs
 }
 
+// senderVariables are the sender's environment variables besides the trigger's and KMS_KEY_ARN;
+// empty ones are left out.
+func senderVariables(cfg Config) map[string]string {
+	out := map[string]string{}
+	replyTo := ""
+	if cfg.SES != nil {
+		replyTo = cfg.SES.ReplyTo
+	}
+	for k, v := range map[string]string{
+		"EMAIL_FROM":            emailFrom(cfg.SES),
+		"EMAIL_REPLY_TO":        replyTo,
+		"SES_CONFIGURATION_SET": cfg.Sender.ConfigurationSet,
+		"SMS_SENDER_ID":         cfg.Sender.SMSSenderID,
+	} {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// maxKeyArnLength bounds a KMS key ARN for the environment's size: partition (at most
+// "aws-iso-b"), region, a 12-digit account and "key/" with a 36-character key ID stay under it.
+const maxKeyArnLength = 128
+
 // senderArnByName is the sender's ARN built from its fixed name: what the pool's LambdaConfig and
 // the detach provider's SENDER_ARN name, without a reference to the function (see addCustomSender).
 func senderArnByName(cfg Config) *string {
@@ -259,17 +284,8 @@ func customSenderKey(stack awscdk.Stack, cfg Config) awskms.Key {
 func (s *CustomMessageStack) addCustomSender(stack awscdk.Stack, cfg Config, key awskms.Key) {
 	env := functionEnvironment(cfg)
 	(*env)["KMS_KEY_ARN"] = key.KeyArn()
-	for k, v := range map[string]string{
-		"EMAIL_FROM":            emailFrom(cfg.SES),
-		"SES_CONFIGURATION_SET": cfg.Sender.ConfigurationSet,
-		"SMS_SENDER_ID":         cfg.Sender.SMSSenderID,
-	} {
-		if v != "" {
-			(*env)[k] = jsii.String(v)
-		}
-	}
-	if cfg.SES != nil && cfg.SES.ReplyTo != "" {
-		(*env)["EMAIL_REPLY_TO"] = jsii.String(cfg.SES.ReplyTo)
+	for k, v := range senderVariables(cfg) {
+		(*env)[k] = jsii.String(v)
 	}
 	fn, _, role := newGoFunction(stack, "Sender", cfg, goFunctionProps{
 		assetDir:        cfg.Sender.AssetDir,
