@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 )
 
 // Kind says what an update does with one described setting.
@@ -120,8 +121,15 @@ func NewPlan(ctx context.Context, api API, d *Described, customMessage string, r
 // newPlan is NewPlan that also removes the custom senders that invoke sender, and KMSKeyID when no
 // custom sender is left (withoutSenders); "" changes neither.
 func newPlan(ctx context.Context, api API, d *Described, customMessage string, rec *Record, sender string) (*Plan, error) {
+	return newPlanWith(ctx, api, d, customMessage, rec, func(lc *types.LambdaConfigType) []string { return withoutSenders(lc, sender) })
+}
+
+// newPlanWith is NewPlan with a change of the request's LambdaConfig besides CustomMessage: change
+// edits it and returns the paths it changed on purpose, which the comparison then counts as
+// changes rather than losses.
+func newPlanWith(ctx context.Context, api API, d *Described, customMessage string, rec *Record, change func(*types.LambdaConfigType) []string) (*Plan, error) {
 	in, adj := UpdateInput(d.Pool, customMessage, rec)
-	removed := withoutSenders(in, sender)
+	removed := change(in.LambdaConfig)
 	body, err := serialize(ctx, api, in)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package poolattach
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -99,6 +100,92 @@ func TestDetachSenders(t *testing.T) {
 			if v := get(f.Pool(id), "LambdaConfig", k); v != nil {
 				t.Errorf("LambdaConfig.%s = %v after the detach", k, v)
 			}
+		}
+	})
+}
+
+const oursKey = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+func attachSenders(t *testing.T, api API, id string, opt Options) (*SenderAttachment, error) {
+	t.Helper()
+	a, err := PlanAttachSenders(context.Background(), api, id, oursSender, oursKey, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, a.Apply(context.Background(), api)
+}
+
+// TestAttachSenders: an existing pool gets our custom senders (V1_0) and key through one checked
+// update, keeps everything else (its CustomMessage trigger too), a retry changes nothing, and the
+// detach takes exactly that back out.
+func TestAttachSenders(t *testing.T) {
+	t.Run("attach, retry, detach", func(t *testing.T) {
+		f, api := fake(t, "sms-mfa")
+		id := fixtureID(t, "sms-mfa")
+		before := trigger(f, id)
+		if _, err := attachSenders(t, api, id, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"CustomEmailSender", "CustomSMSSender"} {
+			if get(f.Pool(id), "LambdaConfig", k, "LambdaArn") != oursSender || get(f.Pool(id), "LambdaConfig", k, "LambdaVersion") != "V1_0" {
+				t.Errorf("LambdaConfig.%s = %v", k, get(f.Pool(id), "LambdaConfig", k))
+			}
+		}
+		if get(f.Pool(id), "LambdaConfig", "KMSKeyID") != oursKey || trigger(f, id) != before {
+			t.Errorf("KMSKeyID %v, CustomMessage %q (was %q)", get(f.Pool(id), "LambdaConfig", "KMSKeyID"), trigger(f, id), before)
+		}
+		n := f.Calls("UpdateUserPool")
+		if a, err := attachSenders(t, api, id, Options{}); err != nil || a.Plan != nil || f.Calls("UpdateUserPool") != n {
+			t.Errorf("a retry planned %v, err %v", a.Plan != nil, err)
+		}
+		x, err := PlanDetachAll(context.Background(), api, id, ours, oursSender)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := x.Apply(context.Background(), api); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"CustomEmailSender", "CustomSMSSender", "KMSKeyID"} {
+			if v := get(f.Pool(id), "LambdaConfig", k); v != nil {
+				t.Errorf("LambdaConfig.%s = %v after the detach", k, v)
+			}
+		}
+		if trigger(f, id) != before {
+			t.Errorf("the detach changed the pool's own CustomMessage trigger %q to %q", before, trigger(f, id))
+		}
+	})
+	t.Run("another custom sender: refused, the pool unchanged", func(t *testing.T) {
+		f, api := fake(t, "custom-email-sender-kms")
+		id := fixtureID(t, "custom-email-sender-kms")
+		_, err := attachSenders(t, api, id, Options{Replace: true})
+		if !errors.Is(err, ErrForeignSender) || !errors.Is(err, ErrRefused) || f.Calls("UpdateUserPool") != 0 {
+			t.Errorf("err = %v, %d updates", err, f.Calls("UpdateUserPool"))
+		}
+	})
+	t.Run("a key without a sender: refused", func(t *testing.T) {
+		f, api := fake(t, "developer-ses")
+		id := fixtureID(t, "developer-ses")
+		f.Edit(id, func(p map[string]any) { p["LambdaConfig"].(map[string]any)["KMSKeyID"] = "arn:aws:kms:eu-central-1:123456789012:key/other" })
+		if _, err := attachSenders(t, api, id, Options{}); !errors.Is(err, ErrForeignSender) || !strings.Contains(err.Error(), "KMSKeyID") {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("a pool another stack manages", func(t *testing.T) {
+		f, api := fake(t, "developer-ses")
+		id := fixtureID(t, "developer-ses")
+		f.Edit(id, func(p map[string]any) {
+			tags, _ := p["UserPoolTags"].(map[string]any)
+			if tags == nil {
+				tags = map[string]any{}
+				p["UserPoolTags"] = tags
+			}
+			tags["aws:cloudformation:stack-name"] = "their-stack"
+		})
+		if _, err := attachSenders(t, api, id, Options{}); !errors.Is(err, ErrManagedPool) {
+			t.Errorf("err = %v", err)
+		}
+		if _, err := attachSenders(t, api, id, Options{AllowManaged: true}); err != nil {
+			t.Errorf("allowed: %v", err)
 		}
 	})
 }

@@ -121,12 +121,11 @@ func UpdateInput(pool *types.UserPoolType, customMessage string, rec *Record) (*
 	return in, adj
 }
 
-// withoutSenders removes from in the custom sender triggers (CustomEmailSender, CustomSMSSender)
+// withoutSenders removes from lc the custom sender triggers (CustomEmailSender, CustomSMSSender)
 // whose function is sender, and KMSKeyID once no custom sender is left (Cognito refuses a custom
 // sender without a key: rule custom-sender-kms, but keeps nothing for a key without one). It
 // returns the paths it removed; "" removes nothing.
-func withoutSenders(in *cip.UpdateUserPoolInput, sender string) []string {
-	lc := in.LambdaConfig
+func withoutSenders(lc *types.LambdaConfigType, sender string) []string {
 	if sender == "" || lc == nil {
 		return nil
 	}
