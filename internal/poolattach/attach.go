@@ -135,7 +135,8 @@ func PlanDetachAll(ctx context.Context, api API, poolID, function, sender string
 	}
 	x := &Detachment{PoolID: poolID, Function: function, Described: d, Current: customMessage(d)}
 	senders := sendsThrough(d, sender)
-	if x.Current != function && !senders {
+	ours := function != "" && x.Current == function // "": the CustomMessage trigger is not looked at
+	if !ours && !senders {
 		x.Note = fmt.Sprintf("the pool's CustomMessage trigger is %q, not ours: left alone", x.Current)
 		if sender != "" {
 			x.Note = fmt.Sprintf("the pool's CustomMessage trigger is %q and its custom senders are not %q: left alone", x.Current, sender)
@@ -143,7 +144,7 @@ func PlanDetachAll(ctx context.Context, api API, poolID, function, sender string
 		return x, nil
 	}
 	keep, rec := x.Current, (*Record)(nil)
-	if x.Current == function {
+	if ours {
 		if r, ok := RecordOf(d.Pool.UserPoolTags); ok && r.Function == function && r.Previous != function {
 			x.Restore = r.Previous
 		}
