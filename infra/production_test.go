@@ -37,6 +37,8 @@ func TestProductionGuard(t *testing.T) {
 			map[string]any{KeyStage: "prod", KeyUserPoolID: "eu-west-1_Abc"}, []string{topicMissing}, []string{"sesFromEmail is required"}},
 		{"prod customSender without a sender identity", map[string]any{KeyStage: "prod", KeyDelivery: DeliveryCustomSender, KeyAlarmTopicArn: topic},
 			[]string{`sesFromEmail is required for production stage "prod": with delivery=customSender the sender function needs a verified SES identity to send from (EMAIL_FROM)`}, []string{sesMissing}},
+		{"prod customSender on an existing pool: the sender's identity is ours to give", map[string]any{KeyStage: "prod", KeyDelivery: DeliveryCustomSender, KeyAlarmTopicArn: topic, KeyUserPoolID: "eu-west-1_Abc"},
+			[]string{"with delivery=customSender the sender function needs a verified SES identity"}, nil},
 		{"prod customSender complete", map[string]any{KeyStage: "prod", KeyDelivery: DeliveryCustomSender, KeyAlarmTopicArn: topic, KeySESFromEmail: "no-reply@acme.example"}, nil, nil},
 		{"allowUnsafeProd waives both", map[string]any{KeyStage: "prod", KeyAllowUnsafeProd: "true"}, nil, nil},
 		{"allowUnsafeProd from cdk.json", map[string]any{KeyStage: "prod", KeyAllowUnsafeProd: true}, nil, nil},

@@ -111,10 +111,9 @@ func (c *Config) loadSender(get func(string) any, str func(key, def string) stri
 		}
 		return errs
 	}
-	if c.UserPoolID != "" {
-		// The attachment (provider/) carries CustomMessage only so far; attaching custom senders and
-		// KMSKeyID to an existing pool is not built yet.
-		errs = append(errs, fmt.Sprintf("%s=%s is not available with %s yet: it needs the stack's own pool", KeyDelivery, DeliveryCustomSender, KeyUserPoolID))
+	if c.UserPoolID != "" && c.ReplaceExistingTrigger {
+		// The sender attachment never replaces another custom sender (poolattach.PlanAttachSenders).
+		errs = append(errs, fmt.Sprintf("%s does not apply with %s=%s: a pool with another custom sender is refused (remove it first)", KeyReplaceExisting, KeyDelivery, DeliveryCustomSender))
 	}
 	c.Sender = &s
 	return errs
@@ -246,12 +245,19 @@ func sesArn(stack awscdk.Stack, cfg Config, resource, name string) *string {
 
 // customSenderKey is the customer-managed key Cognito encrypts codes and temporary passwords with.
 //
-// Its policy lets Cognito encrypt only on behalf of this account's user pools in this region
-// (aws:SourceAccount, aws:SourceArn). The pool itself cannot be named: the pool's KMSKeyID refers to
-// the key, so a key policy referring to the pool's ARN would be a dependency cycle CloudFormation
-// refuses, and a pool ID is not known before the pool exists. The sender's role may only decrypt
+// Its policy lets Cognito encrypt only on behalf of this account (aws:SourceAccount) and the
+// existing pool (aws:SourceArn), or, for the stack's own pool, this account's pools in this region:
+// that pool cannot be named, since its KMSKeyID refers to the key, so a key policy referring to the
+// pool's ARN would be a dependency cycle CloudFormation refuses, and a pool ID is not known before
+// the pool exists. The sender's role may only decrypt
 // with it (its own IAM policy; the root statement lets IAM policies grant use of the key).
 func customSenderKey(stack awscdk.Stack, cfg Config) awskms.Key {
+	pools := "*"
+	if cfg.UserPoolID != "" {
+		// An existing pool's ID is known at synth, and the pool does not refer to the key in the
+		// template (the attachment sets KMSKeyID): the policy names exactly that pool.
+		pools = cfg.UserPoolID
+	}
 	key := awskms.NewKey(stack, jsii.String("CustomSenderKey"), &awskms.KeyProps{
 		Description:       jsii.String("Cognito encrypts the codes and temporary passwords it hands the custom sender with this key (" + cfg.StackName + ")"),
 		EnableKeyRotation: jsii.Bool(true),
@@ -268,15 +274,16 @@ func customSenderKey(stack awscdk.Stack, cfg Config) awskms.Key {
 			"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
 			"ArnLike": map[string]any{"aws:SourceArn": stack.FormatArn(&awscdk.ArnComponents{
 				Service: jsii.String("cognito-idp"), Resource: jsii.String("userpool"),
-				ResourceName: jsii.String("*"), ArnFormat: awscdk.ArnFormat_SLASH_RESOURCE_NAME,
+				ResourceName: jsii.String(pools), ArnFormat: awscdk.ArnFormat_SLASH_RESOURCE_NAME,
 			})},
 		},
 	}), jsii.Bool(false))
 	return key
 }
 
-// addCustomSender builds the sender function, its key, its failure queue and alarms, and wires it
-// into the stack's own pool as CustomEmailSender and CustomSMSSender (instead of CustomMessage).
+// addCustomSender builds the sender function, its failure queue and alarms, and wires it into the
+// stack's own pool as CustomEmailSender and CustomSMSSender (instead of CustomMessage); an existing
+// pool gets them from its attachment (attachToExistingPool).
 //
 // The pool calls it by its fixed name, like the trigger (wireTriggerByName, same cycle: the
 // sender's BRAND_CLIENTS names the brand clients' IDs), so the L2 addTrigger, which refers to the
@@ -284,6 +291,9 @@ func customSenderKey(stack awscdk.Stack, cfg Config) awskms.Key {
 func (s *CustomMessageStack) addCustomSender(stack awscdk.Stack, cfg Config, key awskms.Key) {
 	env := functionEnvironment(cfg)
 	(*env)["KMS_KEY_ARN"] = key.KeyArn()
+	if pairs := brandClientPairs(cfg.Brands.Clients, nil); cfg.UserPoolID != "" && pairs != nil {
+		(*env)["BRAND_CLIENTS"] = pairs // as the trigger's (NewCustomMessageStack): the clients exist
+	}
 	for k, v := range senderVariables(cfg) {
 		(*env)[k] = jsii.String(v)
 	}
@@ -341,17 +351,20 @@ func (s *CustomMessageStack) addCustomSender(stack awscdk.Stack, cfg Config, key
 		OnFailure:     awslambdadestinations.NewSqsDestination(queue),
 	})
 
-	pool := s.UserPool.Node().DefaultChild().(awscognito.CfnUserPool)
-	arn := senderArnByName(cfg)
-	for _, p := range []string{"CustomEmailSender", "CustomSMSSender"} {
-		pool.AddPropertyOverride(jsii.String("LambdaConfig."+p), map[string]any{"LambdaArn": arn, "LambdaVersion": "V1_0"})
+	if s.UserPool != nil {
+		// The stack's own pool; an existing one gets them from its attachment (pool.go).
+		pool := s.UserPool.Node().DefaultChild().(awscognito.CfnUserPool)
+		arn := senderArnByName(cfg)
+		for _, p := range []string{"CustomEmailSender", "CustomSMSSender"} {
+			pool.AddPropertyOverride(jsii.String("LambdaConfig."+p), map[string]any{"LambdaArn": arn, "LambdaVersion": "V1_0"})
+		}
+		fn.AddPermission(jsii.String("CognitoInvoke"), &awslambda.Permission{
+			Principal:     awsiam.NewServicePrincipal(jsii.String("cognito-idp.amazonaws.com"), nil),
+			Action:        jsii.String("lambda:InvokeFunction"),
+			SourceArn:     s.UserPool.UserPoolArn(),
+			SourceAccount: stack.Account(),
+		})
 	}
-	fn.AddPermission(jsii.String("CognitoInvoke"), &awslambda.Permission{
-		Principal:     awsiam.NewServicePrincipal(jsii.String("cognito-idp.amazonaws.com"), nil),
-		Action:        jsii.String("lambda:InvokeFunction"),
-		SourceArn:     s.UserPool.UserPoolArn(),
-		SourceAccount: stack.Account(),
-	})
 	s.senderAlarms(stack, cfg)
 	awscdk.NewCfnOutput(stack, jsii.String("SenderFunctionName"), &awscdk.CfnOutputProps{
 		Value: fn.FunctionName(), Description: jsii.String("The custom email and SMS sender function"),

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -288,7 +289,8 @@ func TestDeliveryConfig(t *testing.T) {
 		{"a boolean", map[string]any{KeyDelivery: true}, `delivery "true": "customMessage"`},
 		{"sender key without the mode", map[string]any{KeySESConfigurationSet: "tx"}, "sesConfigurationSet is set but delivery is not customSender"},
 		{"identities without the mode", map[string]any{KeySenderIdentities: []any{"acme.example"}}, "senderIdentities is set but delivery is not customSender"},
-		{"existing pool", map[string]any{KeyDelivery: "customSender", KeyUserPoolID: existingPool}, "delivery=customSender is not available with userPoolId yet"},
+		{"existing pool", map[string]any{KeyDelivery: "customSender", KeyUserPoolID: existingPool}, ""},
+		{"existing pool, replace", map[string]any{KeyDelivery: "customSender", KeyUserPoolID: existingPool, KeyReplaceExisting: "true"}, "replaceExistingTrigger does not apply with delivery=customSender"},
 		{"bad configuration set", map[string]any{KeyDelivery: "customSender", KeySESConfigurationSet: "a b"}, `sesConfigurationSet "a b": an SES configuration set name`},
 		{"sender ID too long", map[string]any{KeyDelivery: "customSender", KeySMSSenderID: "AcmeCorporation"}, `smsSenderId "AcmeCorporation": 1 to 11 letters and digits`},
 		{"sender ID of digits", map[string]any{KeyDelivery: "customSender", KeySMSSenderID: "12345"}, `smsSenderId "12345": 1 to 11 letters and digits, at least one letter`},
@@ -366,5 +368,39 @@ func TestSenderDetachOnDelete(t *testing.T) {
 		if tc.context != nil && jsonOf(t, pool["LambdaConfig"].(map[string]any)["CustomEmailSender"].(map[string]any)["LambdaArn"]) != tc.want {
 			t.Error("the pool calls another ARN than the detach removes")
 		}
+	}
+}
+
+// TestCustomSenderExistingPool: with userPoolId, the key names exactly that pool, the sender's
+// invoke permission is scoped to it, and the sender attachment (not the CustomMessage one) wires
+// sender and key in through the provider, which knows the sender for the delete.
+func TestCustomSenderExistingPool(t *testing.T) {
+	ctx := map[string]any{KeyUserPoolID: existingPool}
+	maps.Copy(ctx, senderContext)
+	stack, tpl := synth(t, ctx)
+	expectNagClean(t, stack)
+	if n := len(resources(tpl, AttachResourceType)) + len(resources(tpl, "AWS::Cognito::UserPool")); n != 0 {
+		t.Errorf("%d CustomMessage attachments or pools; want none", n)
+	}
+	keyID, key := only(t, tpl, "AWS::KMS::Key")
+	if pol := jsonOf(t, key["KeyPolicy"]); !strings.Contains(pol, ":userpool/"+existingPool+`"`) || strings.Contains(pol, "userpool/*") {
+		t.Errorf("key policy %s; want aws:SourceArn exactly the pool", pol)
+	}
+	sid, _ := senderFunction(t, tpl)
+	crID, cr := only(t, tpl, SenderAttachResourceType)
+	if cr["UserPoolId"] != existingPool || jsonOf(t, cr["SenderArn"]) != `{"Fn::GetAtt":["`+sid+`","Arn"]}` ||
+		jsonOf(t, cr["KmsKeyArn"]) != `{"Fn::GetAtt":["`+keyID+`","Arn"]}` {
+		t.Errorf("sender attachment %s", jsonOf(t, cr))
+	}
+	permID, perm := only(t, tpl, "AWS::Lambda::Permission")
+	if jsonOf(t, perm["FunctionName"]) != `{"Fn::GetAtt":["`+sid+`","Arn"]}` || !strings.Contains(jsonOf(t, perm["SourceArn"]), ":userpool/"+existingPool) {
+		t.Errorf("invoke permission %s", jsonOf(t, perm))
+	}
+	if deps := jsonOf(t, resources(tpl, SenderAttachResourceType)[crID]["DependsOn"]); !strings.Contains(deps, permID) || !strings.Contains(deps, keyID) {
+		t.Errorf("the attachment depends on %s; want the permission and the key first", deps)
+	}
+	_, prov := prefixed(t, tpl, "AWS::Lambda::Function", "Pool")
+	if got := jsonOf(t, prov["Environment"].(map[string]any)["Variables"].(map[string]any)["SENDER_ARN"]); got != `{"Fn::GetAtt":["`+sid+`","Arn"]}` {
+		t.Errorf("provider SENDER_ARN = %s", got)
 	}
 }

@@ -94,6 +94,9 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 
 	s.addFallbackMetrics(stack, cfg)
 	if cfg.UserPoolID != "" {
+		if cfg.Sender != nil {
+			s.addCustomSender(stack, cfg, customSenderKey(stack, cfg))
+		}
 		if err := s.attachToExistingPool(stack, cfg); err != nil {
 			return nil, err
 		}
