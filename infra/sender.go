@@ -40,11 +40,13 @@ const (
 	DeliveryCustomSender  = "customSender"
 )
 
-// SenderTimeout is the sender function's timeout in seconds. Unlike CustomMessage, Cognito does not
-// wait for the sender's answer inside the user's request (Lambda retries it, see EventInvokeConfig
-// below), and one invocation makes a KMS Decrypt and an SES or SNS call, each retried with backoff
-// on throttling or a 5xx: 10 s leaves room for a cold start plus a few retries without letting a
-// hung endpoint hold a concurrent execution for long.
+// SenderTimeout is the sender function's timeout in seconds. One invocation makes a KMS Decrypt and
+// an SES or SNS call, each retried with backoff on throttling or a 5xx: 10 s leaves room for a cold
+// start plus a few retries without letting a hung endpoint hold a concurrent execution for long.
+// How Cognito invokes custom senders (asynchronously, with Lambda's retries and the EventInvokeConfig
+// below, or inside the user's request) is not settled in this file's sources: the sender's docs
+// (issue 17) say, with theirs. If it is synchronous, the failure queue stays empty and the Errors
+// alarm is what reports a failed send; either way the timeout must stay below what Cognito waits.
 const SenderTimeout = 10
 
 // SenderRetryAttempts and SenderMaxEventAgeSeconds bound Lambda's own retries of a failed send: two
