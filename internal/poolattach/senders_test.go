@@ -165,7 +165,9 @@ func TestAttachSenders(t *testing.T) {
 	t.Run("a key without a sender: refused", func(t *testing.T) {
 		f, api := fake(t, "developer-ses")
 		id := fixtureID(t, "developer-ses")
-		f.Edit(id, func(p map[string]any) { p["LambdaConfig"].(map[string]any)["KMSKeyID"] = "arn:aws:kms:eu-central-1:123456789012:key/other" })
+		f.Edit(id, func(p map[string]any) {
+			p["LambdaConfig"].(map[string]any)["KMSKeyID"] = "arn:aws:kms:eu-central-1:123456789012:key/other"
+		})
 		if _, err := attachSenders(t, api, id, Options{}); !errors.Is(err, ErrForeignSender) || !strings.Contains(err.Error(), "KMSKeyID") {
 			t.Errorf("err = %v", err)
 		}
