@@ -37,6 +37,9 @@ GO_TAGS := lambda.norpc$(if $(LAMBDA_TAGS),$(comma)$(LAMBDA_TAGS))
 BUILD_FLAGS := -tags $(GO_TAGS) -trimpath -ldflags "-s -w"
 LAMBDA_DIR := build/lambda
 PROVIDER_DIR := build/provider
+# The custom email and SMS sender (-c delivery=customSender), once ./sender is in the checkout.
+SENDER_DIR := build/sender
+SENDER_ASSET := $(if $(wildcard sender/*.go),$(SENDER_DIR)/bootstrap)
 PROVIDER_SOURCES := $(shell find provider internal/poolattach -type f) go.mod go.sum
 LOCAL_DIR := build/local
 TEMPLATE_FILES := $(shell find templates -type f)
@@ -190,8 +193,8 @@ soak: messages/sets_gen.go build/brands.stamp ## 10,000 invocations in one proce
 	go run ./tools/soak -n 10000
 
 .PHONY: build
-build: $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap ## the deployable bootstraps for linux/arm64: build/lambda/ (the trigger), build/provider/
-	@ls -l $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap | awk '{print $$9 ": " $$5 " bytes"}'
+build: $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap $(SENDER_ASSET) ## the deployable bootstraps for linux/arm64: build/lambda/ (the trigger), build/provider/, build/sender/
+	@ls -l $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap $(SENDER_ASSET) | awk '{print $$9 ": " $$5 " bytes"}'
 
 $(LAMBDA_DIR)/bootstrap: $(GO_SOURCES)
 	@mkdir -p $(LAMBDA_DIR)
@@ -201,6 +204,10 @@ $(LAMBDA_DIR)/bootstrap: $(GO_SOURCES)
 $(PROVIDER_DIR)/bootstrap: $(PROVIDER_SOURCES)
 	@mkdir -p $(PROVIDER_DIR)
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build $(BUILD_FLAGS) -o $@ ./provider
+
+$(SENDER_DIR)/bootstrap: $(GO_SOURCES) $(wildcard sender/*)
+	@mkdir -p $(SENDER_DIR)
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build $(BUILD_FLAGS) -o $@ ./sender
 
 $(LOCAL_DIR)/bootstrap: $(GO_SOURCES)
 	@mkdir -p $(LOCAL_DIR)
@@ -251,7 +258,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 .PHONY: lambda-asset
-lambda-asset: $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap
+lambda-asset: $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap $(SENDER_ASSET)
 
 # A production stage (prod, or one in productionStages) needs an SES sender and an alarm topic:
 #   make synth CDK_ARGS="-c stage=prod -c sesFromEmail=no-reply@acme.example -c alarmTopicArn=arn:aws:sns:eu-west-1:123456789012:ops-alerts"

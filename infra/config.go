@@ -39,7 +39,11 @@ type Config struct {
 	SES                    *SESConfig
 	Client                 ClientConfig // the app client the stack creates (none in existing-pool mode)
 	Brands                 BrandsConfig // brands compiled into the function, and how clients map to them
-	RememberLocale         bool         // REMEMBER_LOCALE: write the metadata's locale to the user (remember.go)
+	// Delivery is DeliveryCustomMessage (the default) or DeliveryCustomSender; Sender is set in the
+	// latter (sender.go).
+	Delivery       string
+	Sender         *SenderConfig
+	RememberLocale bool // REMEMBER_LOCALE: write the metadata's locale to the user (remember.go)
 	// Production: the stage is "prod" or listed in productionStages, so the guard in production.go
 	// applies; AllowUnsafeProd waives it, and Waivers says what it waived.
 	Production, AllowUnsafeProd bool
@@ -224,6 +228,7 @@ func LoadConfig(get func(key string) any) (Config, error) {
 	errs = append(errs, c.loadClient(str)...)
 	errs = append(errs, c.loadBrands(get, str)...)
 	errs = append(errs, c.loadRemember(str)...)
+	errs = append(errs, c.loadSender(get, str)...)
 	errs = append(errs, c.checkEnvironmentSize()...)
 	errs = append(errs, c.guardProduction(get, str)...)
 	if len(errs) > 0 {

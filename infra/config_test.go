@@ -17,7 +17,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 	want := Config{Stage: "dev", StackName: "CognitoCustomMessage-dev", AppName: "My App", DefaultLocale: "en", LogRetentionDays: 30,
 		AssetDir: "build/lambda", ProviderAssetDir: "build/provider",
 		Client: ClientConfig{AccessTokenMinutes: 60, IDTokenMinutes: 60, RefreshTokenDays: 30},
-		Brands: BrandsConfig{Dir: "brands"}}
+		Brands: BrandsConfig{Dir: "brands"}, Delivery: DeliveryCustomMessage}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("got %+v; want %+v", c, want)
 	}

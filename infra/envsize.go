@@ -21,7 +21,8 @@ const (
 )
 
 // environmentSize returns the size of the function's environment as the stack will set it, with
-// BRAND_CLIENTS' created client IDs at MaxClientIDLength.
+// BRAND_CLIENTS' created client IDs at MaxClientIDLength; in customSender mode, the sender's, which
+// has the trigger's variables and more.
 func environmentSize(cfg Config) int {
 	env := map[string]string{}
 	for k, v := range *functionEnvironment(cfg) {
@@ -37,6 +38,13 @@ func environmentSize(cfg Config) int {
 	}
 	if pairs := brandClientPairs(cfg.Brands.Clients, created); pairs != nil {
 		env["BRAND_CLIENTS"] = *pairs
+	}
+	if cfg.Sender != nil {
+		// The sender has the trigger's variables and its own: the larger of the two environments.
+		env["KMS_KEY_ARN"] = strings.Repeat("x", maxKeyArnLength)
+		for k, v := range senderVariables(cfg) {
+			env[k] = v
+		}
 	}
 	b, _ := json.Marshal(env) // a map of strings always encodes
 	return len(b)

@@ -69,3 +69,28 @@ func TestEnvironmentSize(t *testing.T) {
 		t.Errorf("60 brands mapped in brand.json on an existing pool: %v", err)
 	}
 }
+
+// TestSenderEnvironmentSize: in customSender mode the sender's environment (the trigger's, plus
+// KMS_KEY_ARN at its longest and the sender's addresses) is what must fit.
+func TestSenderEnvironmentSize(t *testing.T) {
+	long := func(i int) string { return fmt.Sprintf("brand-%02d-%s", i, strings.Repeat("x", 23)) }
+	dir := brandsDir(t, 1, long, nil)
+	sender := map[string]any{KeyBrandsDir: dir, KeyDelivery: DeliveryCustomSender, KeySESFromEmail: "no-reply@acme.example", KeySMSSenderID: "Acme"}
+	trigger, err := LoadConfig(ctx(map[string]any{KeyBrandsDir: dir, KeySESFromEmail: "no-reply@acme.example"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(ctx(sender))
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra := len(`,"KMS_KEY_ARN":""`) + maxKeyArnLength + len(`,"EMAIL_FROM":"no-reply@acme.example"`) + len(`,"SMS_SENDER_ID":"Acme"`)
+	if d := environmentSize(cfg) - environmentSize(trigger); d != extra {
+		t.Errorf("the sender's environment is %d bytes larger than the trigger's; want %d", d, extra)
+	}
+	// 24 brands fit the trigger (TestEnvironmentSize) but not the sender.
+	sender[KeyBrandsDir] = brandsDir(t, 24, long, nil)
+	if _, err := LoadConfig(ctx(sender)); err == nil || !strings.Contains(err.Error(), "bytes; Lambda allows 4096") {
+		t.Errorf("24 brands in customSender mode: err = %v; want the size refused", err)
+	}
+}

@@ -57,22 +57,30 @@ func (s *CustomMessageStack) attachToExistingPool(stack awscdk.Stack, cfg Config
 		Service: jsii.String("cognito-idp"), Resource: jsii.String("userpool"),
 		ResourceName: jsii.String(cfg.UserPoolID), ArnFormat: awscdk.ArnFormat_SLASH_RESOURCE_NAME,
 	})
+	invoked := s.Function
+	if s.Sender != nil {
+		invoked = s.Sender // customSender mode: the pool calls the sender, not the CustomMessage trigger
+	}
 	invoke := awslambda.NewCfnPermission(scope, jsii.String("CognitoInvoke"), &awslambda.CfnPermissionProps{
 		Action:        jsii.String("lambda:InvokeFunction"),
-		FunctionName:  s.Function.FunctionArn(),
+		FunctionName:  invoked.FunctionArn(),
 		Principal:     jsii.String("cognito-idp.amazonaws.com"),
 		SourceArn:     poolArn,
 		SourceAccount: stack.Account(),
 	})
+	env := providerEnv(cfg.UserPoolID, s.Function, stack)
+	if s.Sender != nil {
+		(*env)["SENDER_ARN"] = s.Sender.FunctionArn()
+	}
 
 	var role awsiam.Role
 	var logs awslogs.LogGroup
 	s.Provider, logs, role = newGoFunction(scope, "Provider", cfg, goFunctionProps{
 		assetDir:        cfg.ProviderAssetDir,
-		description:     "Attaches the CustomMessage trigger to user pool " + cfg.UserPoolID + " without resetting it",
+		description:     "Attaches the " + attachedWhat(cfg) + " to user pool " + cfg.UserPoolID + " without resetting it",
 		roleDescription: "cognito-custom-message attachment: reads and updates one user pool, reads the stack's status, writes its own logs",
 		timeout:         ProviderTimeout,
-		environment:     providerEnv(cfg.UserPoolID, s.Function, stack),
+		environment:     env,
 	})
 	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:       jsii.String("AttachToOnePool"),
@@ -96,6 +104,9 @@ func (s *CustomMessageStack) attachToExistingPool(stack awscdk.Stack, cfg Config
 			Resources:  jsii.Strings(cfg.PoolSMSRoleArn),
 			Conditions: &map[string]any{"StringEquals": map[string]any{"iam:PassedToService": "cognito-idp.amazonaws.com"}},
 		}))
+	}
+	if s.Sender != nil {
+		return s.attachSenders(stack, scope, cfg, invoke, role, logs)
 	}
 	cr := awscdk.NewCustomResource(scope, jsii.String("Attachment"), &awscdk.CustomResourceProps{
 		ServiceToken:   s.Provider.FunctionArn(),
@@ -150,6 +161,10 @@ func (s *CustomMessageStack) detachOnStackDelete(stack awscdk.Stack, cfg Config)
 		"UserPoolId":  s.UserPool.UserPoolId(),
 		"FunctionArn": s.Function.FunctionArn(),
 	}
+	if cfg.Sender != nil {
+		// The pool calls the sender by name (sender.go); the detach removes it and its key too.
+		(*env)["SENDER_ARN"] = senderArnByName(cfg)
+	}
 	if retired != "" {
 		(*env)["RETIRED_POOL_ID"] = jsii.String(retired)
 		props["ConfirmPoolReplacement"] = retired
@@ -201,8 +216,13 @@ func (s *CustomMessageStack) detachOnStackDelete(stack awscdk.Stack, cfg Config)
 // the old pool is detached before it loses its permission, never calling a function it may no
 // longer invoke.
 func (s *CustomMessageStack) detachBeforePermission() {
-	if perm := s.Function.Node().TryFindChild(jsii.String("CognitoInvoke")); perm != nil && s.detach != nil {
-		s.detach.Node().AddDependency(perm)
+	for _, fn := range []awslambda.Function{s.Function, s.Sender} {
+		if fn == nil || s.detach == nil {
+			continue
+		}
+		if perm := fn.Node().TryFindChild(jsii.String("CognitoInvoke")); perm != nil {
+			s.detach.Node().AddDependency(perm)
+		}
 	}
 }
 
@@ -257,4 +277,45 @@ func providerAlarm(scope constructs.Construct, fn awslambda.Function, logs awslo
 		alarm.AddAlarmAction(awscloudwatchactions.NewSnsAction(awssns.Topic_FromTopicArn(scope, jsii.String("AlarmTopic"), jsii.String(cfg.AlarmTopicArn))))
 	}
 	return alarm
+}
+
+// SenderAttachResourceType is the custom resource that wires the custom senders into an existing
+// pool (provider/handler.go, attachSenders).
+const SenderAttachResourceType = "Custom::CognitoCustomSenderAttachment"
+
+// attachSenders is attachToExistingPool's customSender mode: the attachment sets the pool's
+// CustomEmailSender and CustomSMSSender to the sender and KMSKeyID to its key, and the CustomMessage
+// trigger is not attached (the provider leaves the pool's own one as it is). On delete it takes
+// exactly those out.
+func (s *CustomMessageStack) attachSenders(stack awscdk.Stack, scope constructs.Construct, cfg Config, invoke awslambda.CfnPermission, role awsiam.Role, logs awslogs.LogGroup) error {
+	cr := awscdk.NewCustomResource(scope, jsii.String("SenderAttachment"), &awscdk.CustomResourceProps{
+		ServiceToken:   s.Provider.FunctionArn(),
+		ServiceTimeout: awscdk.Duration_Seconds(jsii.Number(ProviderServiceTimeout)),
+		ResourceType:   jsii.String(SenderAttachResourceType),
+		Properties: &map[string]any{
+			"UserPoolId":       cfg.UserPoolID,
+			"SenderArn":        s.Sender.FunctionArn(),
+			"KmsKeyArn":        s.SenderKey.KeyArn(),
+			"AllowManagedPool": fmt.Sprint(cfg.AllowManagedPool),
+		},
+	})
+	// Cognito may invoke the sender, and encrypt with the key, the moment they are attached; on
+	// delete, the attachment goes first.
+	cr.Node().AddDependency(invoke)
+	cr.Node().AddDependency(role)
+	cr.Node().AddDependency(s.SenderKey)
+	s.ProviderAlarm = providerAlarm(scope, s.Provider, logs, cfg,
+		"Attaching the custom sender to user pool "+cfg.UserPoolID+" failed or left the pool as it was (see the provider's log): "+
+			"another custom sender or key on the pool, a refused update, or settings this release cannot carry.")
+	awscdk.NewCfnOutput(stack, jsii.String("UserPoolId"), &awscdk.CfnOutputProps{
+		Value: jsii.String(cfg.UserPoolID), Description: jsii.String("The existing user pool whose custom email and SMS sender is the sender function"),
+	})
+	return nil
+}
+
+func attachedWhat(cfg Config) string {
+	if cfg.Sender != nil {
+		return "custom email and SMS sender"
+	}
+	return "CustomMessage trigger"
 }

@@ -31,7 +31,13 @@ func (c Config) productionGaps() []productionGap {
 	// In existing-pool mode the pool's email settings belong to its owner, and the SES keys only
 	// configure a pool the stack creates: requiring them there would make people set keys that do
 	// nothing. The README's production checklist covers that pool's sender.
-	if c.SES == nil && c.UserPoolID == "" {
+	switch {
+	case c.Sender != nil && c.SES == nil:
+		// The sender function delivers every email itself: without a From address it sends none.
+		gaps = append(gaps, productionGap{KeySESFromEmail,
+			"with " + KeyDelivery + "=" + DeliveryCustomSender + " the sender function needs a verified SES identity to send from (EMAIL_FROM); without one no verification, password-reset or sign-in mail leaves",
+			"verify an SES identity, out of the SES sandbox, and set -c " + KeySESFromEmail + "=no-reply@your.domain"})
+	case c.SES == nil && c.UserPoolID == "":
 		gaps = append(gaps, productionGap{KeySESFromEmail,
 			"Cognito's default email sender allows 50 emails a day per account and region, so a few scripted sign-ups silence every verification and password-reset mail",
 			"verify an SES identity, out of the SES sandbox, and set -c " + KeySESFromEmail + "=no-reply@your.domain"})
@@ -82,30 +88,9 @@ func (c Config) Waivers() []string {
 // -c gives a string, so a comma-separated list (prod,live) and the JSON list as text both work,
 // also with the quotes a shell has eaten ([prod,live], as `make synth CDK_ARGS=...` passes it).
 func parseStages(v any) ([]string, []string) {
-	var list []string
-	switch v := v.(type) {
-	case nil:
-	case []any:
-		for _, e := range v {
-			s, ok := e.(string)
-			if !ok {
-				return nil, []string{fmt.Sprintf("%s: want a list of stage names, got an element of type %T", KeyProductionStages, e)}
-			}
-			list = append(list, s)
-		}
-	case string:
-		text := strings.TrimSpace(v)
-		switch {
-		case !strings.HasPrefix(text, "["):
-			list = strings.Split(text, ",")
-		case json.Unmarshal([]byte(text), &list) == nil:
-		case strings.HasSuffix(text, "]") && !strings.Contains(text, `"`):
-			list = strings.Split(text[1:len(text)-1], ",")
-		default:
-			return nil, []string{fmt.Sprintf("%s %q: not a list of stage names (want [\"prod\",\"live\"] or prod,live)", KeyProductionStages, v)}
-		}
-	default:
-		return nil, []string{fmt.Sprintf("%s: want a list of stage names ([\"prod\",\"live\"] or prod,live), got %T", KeyProductionStages, v)}
+	list, lerrs := parseStringList(v, KeyProductionStages, "stage names", `["prod","live"] or prod,live`)
+	if lerrs != nil {
+		return nil, lerrs
 	}
 	var stages, errs []string
 	for _, s := range list {
@@ -119,4 +104,41 @@ func parseStages(v any) ([]string, []string) {
 		stages = append(stages, s)
 	}
 	return stages, errs
+}
+
+// parseStringList reads a list-valued key in the forms parseStages accepts; noun and example name
+// what the list holds in its error messages. Entries are trimmed; empty ones are dropped.
+func parseStringList(v any, key, noun, example string) ([]string, []string) {
+	var list []string
+	switch v := v.(type) {
+	case nil:
+	case []any:
+		for _, e := range v {
+			s, ok := e.(string)
+			if !ok {
+				return nil, []string{fmt.Sprintf("%s: want a list of %s, got an element of type %T", key, noun, e)}
+			}
+			list = append(list, s)
+		}
+	case string:
+		text := strings.TrimSpace(v)
+		switch {
+		case !strings.HasPrefix(text, "["):
+			list = strings.Split(text, ",")
+		case json.Unmarshal([]byte(text), &list) == nil:
+		case strings.HasSuffix(text, "]") && !strings.Contains(text, `"`):
+			list = strings.Split(text[1:len(text)-1], ",")
+		default:
+			return nil, []string{fmt.Sprintf("%s %q: not a list of %s (want %s)", key, v, noun, example)}
+		}
+	default:
+		return nil, []string{fmt.Sprintf("%s: want a list of %s (%s), got %T", key, noun, example, v)}
+	}
+	var out []string
+	for _, s := range list {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }

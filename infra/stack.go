@@ -10,9 +10,11 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
@@ -42,6 +44,11 @@ type CustomMessageStack struct {
 	ProviderAlarm awscloudwatch.Alarm
 	// detach is the stack's own pool's detach resource (pool.go); nil in existing-pool mode.
 	detach awscdk.CustomResource
+	// Sender, SenderKey and SenderFailures exist with delivery=customSender (sender.go): the custom
+	// email and SMS sender, the key Cognito encrypts codes with, and its failed sends.
+	Sender         awslambda.Function
+	SenderKey      awskms.Key
+	SenderFailures awssqs.Queue
 	// FallbackAlarm fires when the function leaves messages to Cognito's own template: broken
 	// templates, events without a usable code placeholder, a panic or a deadline too close.
 	FallbackAlarm awscloudwatch.Alarm
@@ -57,6 +64,11 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 	bootstrap := filepath.Join(cfg.AssetDir, "bootstrap")
 	if fi, err := os.Stat(bootstrap); err != nil || fi.IsDir() {
 		return nil, fmt.Errorf("%s not found: run `make build` (or set -c %s=DIR to a folder with the built bootstrap)", bootstrap, KeyAssetDir)
+	}
+	if cfg.Sender != nil {
+		if err := checkSenderAsset(cfg); err != nil {
+			return nil, err
+		}
 	}
 	sprops := props.StackProps
 	if sprops.Description == nil {
@@ -82,6 +94,9 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 
 	s.addFallbackMetrics(stack, cfg)
 	if cfg.UserPoolID != "" {
+		if cfg.Sender != nil {
+			s.addCustomSender(stack, cfg, customSenderKey(stack, cfg))
+		}
 		if err := s.attachToExistingPool(stack, cfg); err != nil {
 			return nil, err
 		}
@@ -99,10 +114,15 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 			SesVerifiedDomain: optional(ses.VerifiedDomain),
 		})
 	}
+	var senderKey awskms.Key
+	if cfg.Sender != nil {
+		senderKey = customSenderKey(stack, cfg)
+	}
 	s.UserPool = awscognito.NewUserPool(stack, jsii.String("UserPool"), &awscognito.UserPoolProps{
-		SelfSignUpEnabled: jsii.Bool(true),
-		SignInAliases:     &awscognito.SignInAliases{Email: jsii.Bool(true)},
-		AutoVerify:        &awscognito.AutoVerifiedAttrs{Email: jsii.Bool(true)},
+		CustomSenderKmsKey: senderKey, // LambdaConfig.KMSKeyID; nil: none
+		SelfSignUpEnabled:  jsii.Bool(true),
+		SignInAliases:      &awscognito.SignInAliases{Email: jsii.Bool(true)},
+		AutoVerify:         &awscognito.AutoVerifiedAttrs{Email: jsii.Bool(true)},
 		// An email change takes effect only once the new address is verified (CustomMessage_UpdateUserAttribute).
 		KeepOriginal: &awscognito.KeepOriginalAttrs{Email: jsii.Bool(true)},
 		StandardAttributes: &awscognito.StandardAttributes{
@@ -145,12 +165,21 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 	s.Client = s.UserPool.AddClient(jsii.String("AppClient"), clientOptions(cfg))
 	// Apps have its ID built in; the pool is retained, so the client stays with it.
 	s.Client.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN)
-	s.wireTriggerByName(stack, cfg)
+	if cfg.Sender != nil {
+		// Cognito delivers nothing itself: no CustomMessage, the sender gets every message. The
+		// CustomMessage function stays deployed, unwired, so going back is one context change.
+		s.addCustomSender(stack, cfg, senderKey)
+	} else {
+		s.wireTriggerByName(stack, cfg)
+	}
 	s.detachBeforePermission()
 	s.rememberLocale(stack, cfg)
 	if len(cfg.Brands.Brands) > 0 {
 		ids := s.addBrandClients(stack, cfg)
 		s.Function.AddEnvironment(jsii.String("BRAND_CLIENTS"), brandClientPairs(cfg.Brands.Clients, ids), nil)
+		if s.Sender != nil {
+			s.Sender.AddEnvironment(jsii.String("BRAND_CLIENTS"), brandClientPairs(cfg.Brands.Clients, ids), nil)
+		}
 	}
 	flows := "SRP only"
 	if cfg.Client.PasswordAuth {

@@ -19,6 +19,9 @@ import (
 const (
 	TypeAttach              = "Custom::CognitoCustomMessageTrigger"
 	TypeDetachOnStackDelete = "Custom::CognitoCustomMessageDetachOnDelete"
+	// TypeAttachSenders wires the custom sender and its key into an existing pool
+	// (-c delivery=customSender with -c userPoolId), and takes them out on delete.
+	TypeAttachSenders = "Custom::CognitoCustomSenderAttachment"
 )
 
 // The environment variables the stack sets on each copy of the provider.
@@ -29,6 +32,10 @@ const (
 	// EnvRetiredPoolID names the stack's previous own pool when a deploy confirms that
 	// CloudFormation replaces it (-c confirmPoolReplacement=<its ID>); unset otherwise.
 	EnvRetiredPoolID = "RETIRED_POOL_ID"
+	// EnvSenderArn names the custom sender function (-c delivery=customSender): a detach of the
+	// stack's own pool then also removes the custom senders that invoke it, and KMSKeyID with them.
+	// Unset otherwise.
+	EnvSenderArn = "SENDER_ARN"
 )
 
 // PropConfirmPoolReplacement is the detach resource's property that confirms a replacement of the
@@ -42,11 +49,13 @@ type Env struct {
 	// RetiredPoolID is the stack's own pool that a confirmed replacement retires; this copy may
 	// detach it in the update's cleanup phase (detachOnStackDelete).
 	RetiredPoolID string
+	// SenderArn is the stack's custom sender function, "" without one (EnvSenderArn).
+	SenderArn string
 }
 
 // EnvFromOS reads the environment through getenv.
 func EnvFromOS(getenv func(string) string) (Env, error) {
-	e := Env{PoolID: getenv(EnvPoolID), FunctionArn: getenv(EnvFunctionArn), StackID: getenv(EnvStackID), RetiredPoolID: getenv(EnvRetiredPoolID)}
+	e := Env{PoolID: getenv(EnvPoolID), FunctionArn: getenv(EnvFunctionArn), StackID: getenv(EnvStackID), RetiredPoolID: getenv(EnvRetiredPoolID), SenderArn: getenv(EnvSenderArn)}
 	if e.PoolID == "" || e.FunctionArn == "" || e.StackID == "" {
 		return e, fmt.Errorf("%s, %s and %s must be set", EnvPoolID, EnvFunctionArn, EnvStackID)
 	}
@@ -74,6 +83,8 @@ func (h *Handler) Handle(ctx context.Context, ev cfn.Event) (string, map[string]
 		return h.attach(ctx, ev)
 	case TypeDetachOnStackDelete:
 		return h.detachOnStackDelete(ctx, ev)
+	case TypeAttachSenders:
+		return h.attachSenders(ctx, ev)
 	}
 	err := fmt.Errorf("unknown resource type %q", ev.ResourceType)
 	h.Log.Error("refused", "request_type", string(ev.RequestType), "resource_type", ev.ResourceType, "error", err.Error())
@@ -316,13 +327,14 @@ func (h *Handler) replacePool(ctx context.Context, ev cfn.Event, log *slog.Logge
 	return id, nil, err
 }
 
-// detach puts the pool's previous trigger back (or none), if it still points at our function.
+// detach puts the pool's previous trigger back (or none), if it still points at our function, and
+// removes our custom senders (SenderArn), if it still has them.
 func (h *Handler) detach(ctx context.Context, log *slog.Logger) error {
 	return h.detachPool(ctx, log, h.Env.PoolID)
 }
 
 func (h *Handler) detachPool(ctx context.Context, log *slog.Logger, pool string) error {
-	x, err := poolattach.PlanDetach(ctx, h.Cognito, pool, h.Env.FunctionArn)
+	x, err := poolattach.PlanDetachAll(ctx, h.Cognito, pool, h.Env.FunctionArn, h.Env.SenderArn)
 	if err == nil {
 		err = x.Apply(ctx, h.Cognito)
 	}
@@ -343,4 +355,47 @@ func (h *Handler) stackStatus(ctx context.Context, stackID string) (cftypes.Stac
 		return "", errors.New("DescribeStacks returned " + fmt.Sprint(len(out.Stacks)) + " stacks")
 	}
 	return out.Stacks[0].StackStatus, nil
+}
+
+// attachSenders serves Custom::CognitoCustomSenderAttachment: Create and Update make the existing
+// pool's CustomEmailSender and CustomSMSSender this copy's sender (SenderArn) with KmsKeyArn as
+// KMSKeyID (poolattach.PlanAttachSenders: everything else carried over, another sender refused);
+// Delete takes them out again, and only them (poolattach.PlanDetachAll without a CustomMessage
+// function). Like attach, the physical ID is the pool's and nothing is kept in it; every request
+// reads the pool back, so retries are idempotent. The sender's ARN does not change: the stack
+// gives it a fixed name.
+func (h *Handler) attachSenders(ctx context.Context, ev cfn.Event) (string, map[string]any, error) {
+	id := "cognito-custom-message/attach-senders/" + h.Env.PoolID
+	str := func(k string) string { s, _ := ev.ResourceProperties[k].(string); return strings.TrimSpace(s) }
+	pool, sender, key := str("UserPoolId"), str("SenderArn"), str("KmsKeyArn")
+	log := h.Log.With("request_type", string(ev.RequestType), "resource_type", ev.ResourceType, "pool", h.Env.PoolID, "sender", h.Env.SenderArn)
+	if pool != h.Env.PoolID || sender == "" || sender != h.Env.SenderArn || ev.StackID != h.Env.StackID {
+		err := fmt.Errorf("this provider acts only on pool %s and sender %q for stack %s; the request names pool %q, sender %q, stack %q: refused",
+			h.Env.PoolID, h.Env.SenderArn, h.Env.StackID, pool, sender, ev.StackID)
+		log.Error("refused", "error", err.Error())
+		return id, nil, err
+	}
+	if ev.RequestType == cfn.RequestDelete {
+		x, err := poolattach.PlanDetachAll(ctx, h.Cognito, pool, "", sender)
+		if err == nil {
+			err = x.Apply(ctx, h.Cognito)
+		}
+		if err != nil {
+			log.Error("detach failed", "error", err.Error())
+			return id, nil, err
+		}
+		log.Info("detached", "changed", x.Plan != nil, "note", x.Note)
+		return id, nil, nil
+	}
+	opt := parse(ev.ResourceProperties).opt
+	a, err := poolattach.PlanAttachSenders(ctx, h.Cognito, pool, sender, key, opt)
+	if err == nil {
+		err = a.Apply(ctx, h.Cognito)
+	}
+	if err != nil {
+		log.Error("attach failed", "error", err.Error())
+		return id, nil, err
+	}
+	log.Info("attached", "changed", a.Plan != nil)
+	return id, nil, nil
 }

@@ -536,6 +536,10 @@ func TestEnvFromOS(t *testing.T) {
 	if err != nil || e != (Env{PoolID: sesPool, FunctionArn: ours, StackID: stackID}) {
 		t.Errorf("%+v %v", e, err)
 	}
+	env[EnvSenderArn] = "arn:aws:lambda:eu-central-1:123456789012:function:S"
+	if e, _ := EnvFromOS(func(k string) string { return env[k] }); e.SenderArn != env[EnvSenderArn] {
+		t.Errorf("SenderArn %q; want SENDER_ARN", e.SenderArn)
+	}
 	delete(env, EnvStackID)
 	if _, err := EnvFromOS(func(k string) string { return env[k] }); err == nil {
 		t.Error("a missing variable was accepted")
@@ -875,5 +879,87 @@ func TestRollbackStaysInTheAccount(t *testing.T) {
 		if !sameAccountFunction(c.arn, c.ours) {
 			t.Errorf("sameAccountFunction(%s, %s) = false", c.arn, c.ours)
 		}
+	}
+}
+
+// TestDetachOnStackDeleteSenders: in customSender mode (SENDER_ARN set) the stack's own pool has
+// no CustomMessage trigger but our custom senders and key; deleting the stack removes them (the
+// pool goes back to Cognito's own delivery), any other path that deletes the resource leaves them.
+func TestDetachOnStackDeleteSenders(t *testing.T) {
+	const sender = "arn:aws:lambda:eu-central-1:123456789012:function:CognitoCustomMessage-dev-Sender"
+	const key = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	for _, c := range []struct {
+		status   string
+		detached bool
+	}{{"DELETE_IN_PROGRESS", true}, {"ROLLBACK_IN_PROGRESS", true}, {"UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", false}, {"UPDATE_ROLLBACK_IN_PROGRESS", false}} {
+		t.Run(c.status, func(t *testing.T) {
+			w := newWorld(t, "developer-ses")
+			w.cog.Edit(sesPool, func(p map[string]any) {
+				lc := p["LambdaConfig"].(map[string]any)
+				lc["CustomEmailSender"] = map[string]any{"LambdaArn": sender, "LambdaVersion": "V1_0"}
+				lc["CustomSMSSender"] = map[string]any{"LambdaArn": sender, "LambdaVersion": "V1_0"}
+				lc["KMSKeyID"] = key
+			})
+			p := w.provider(sesPool)
+			p.Env.SenderArn = sender
+			w.stacks.SetStatus(stackID, c.status)
+			must(t, "delete", w.send(p, cfn.RequestDelete, TypeDetachOnStackDelete, "x", detachProps(sesPool), nil))
+			lc := w.cog.Pool(sesPool)["LambdaConfig"].(map[string]any)
+			for _, k := range []string{"CustomEmailSender", "CustomSMSSender", "KMSKeyID"} {
+				if _, wired := lc[k]; wired == c.detached {
+					t.Errorf("LambdaConfig.%s wired: %v; want %v", k, wired, !c.detached)
+				}
+			}
+			if lc["PreSignUp"] == nil || lc["PostConfirmation"] == nil {
+				t.Errorf("other triggers lost: %v", lc)
+			}
+		})
+	}
+}
+
+// TestAttachSendersResource: the existing-pool attachment in customSender mode sets our custom
+// senders and key on Create, changes nothing on a retry, takes exactly them out on Delete (the
+// pool's own CustomMessage trigger stays), refuses a pool with another sender and an event naming
+// another sender.
+func TestAttachSendersResource(t *testing.T) {
+	const sender = "arn:aws:lambda:eu-central-1:123456789012:function:CognitoCustomMessage-dev-Sender"
+	const key = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	senderProps := func(pool, sender string) map[string]any {
+		return map[string]any{"ServiceToken": "arn:aws:lambda:eu-central-1:123456789012:function:Provider", "UserPoolId": pool,
+			"SenderArn": sender, "KmsKeyArn": key, "AllowManagedPool": "false"}
+	}
+	lambdaConfig := func(w *world, pool string) map[string]any { return w.cog.Pool(pool)["LambdaConfig"].(map[string]any) }
+	w := newWorld(t, "sms-mfa")
+	p := w.provider(smsPool)
+	p.Env.SenderArn = sender
+	r := must(t, "create", w.send(p, cfn.RequestCreate, TypeAttachSenders, "", senderProps(smsPool, sender), nil))
+	lc := lambdaConfig(w, smsPool)
+	if fmt.Sprint(lc["CustomEmailSender"]) != "map[LambdaArn:"+sender+" LambdaVersion:V1_0]" ||
+		fmt.Sprint(lc["CustomSMSSender"]) != "map[LambdaArn:"+sender+" LambdaVersion:V1_0]" || lc["KMSKeyID"] != key || w.trigger(smsPool) != legacy {
+		t.Fatalf("LambdaConfig after create: %v", lc)
+	}
+	n := w.cog.Calls("UpdateUserPool")
+	must(t, "retried create", w.send(p, cfn.RequestCreate, TypeAttachSenders, "", senderProps(smsPool, sender), nil))
+	if w.cog.Calls("UpdateUserPool") != n {
+		t.Error("a retried create updated the pool again")
+	}
+	mustFail(t, "another sender", w.send(p, cfn.RequestUpdate, TypeAttachSenders, r.physicalID, senderProps(smsPool, someone), senderProps(smsPool, sender)), "refused")
+	must(t, "delete", w.send(p, cfn.RequestDelete, TypeAttachSenders, r.physicalID, senderProps(smsPool, sender), nil))
+	lc = lambdaConfig(w, smsPool)
+	for _, k := range []string{"CustomEmailSender", "CustomSMSSender", "KMSKeyID"} {
+		if lc[k] != nil {
+			t.Errorf("LambdaConfig.%s = %v after the delete", k, lc[k])
+		}
+	}
+	if w.trigger(smsPool) != legacy {
+		t.Errorf("the pool's CustomMessage trigger became %q", w.trigger(smsPool))
+	}
+
+	w2 := newWorld(t, "custom-email-sender-kms")
+	p2 := w2.provider("eu-central-1_Sender0001")
+	p2.Env.SenderArn = sender
+	mustFail(t, "pool with another sender", w2.send(p2, cfn.RequestCreate, TypeAttachSenders, "", senderProps("eu-central-1_Sender0001", sender), nil), "already has a custom sender")
+	if w2.cog.Calls("UpdateUserPool") != 0 {
+		t.Error("a refused create updated the pool")
 	}
 }

@@ -118,6 +118,14 @@ type Detachment struct {
 // (a pool someone re-wired since is left alone, and so is one that no longer exists), putting back
 // the trigger the record says was there before (none without a valid record).
 func PlanDetach(ctx context.Context, api API, poolID, function string) (*Detachment, error) {
+	return PlanDetachAll(ctx, api, poolID, function, "")
+}
+
+// PlanDetachAll is PlanDetach that also removes the custom sender triggers (CustomEmailSender,
+// CustomSMSSender) that invoke sender, and KMSKeyID when no custom sender is left: the stack's own
+// pool in customSender mode. Each trigger is removed only if it is still ours; a CustomMessage
+// trigger that is not ours is kept, and so is this package's record, if any.
+func PlanDetachAll(ctx context.Context, api API, poolID, function, sender string) (*Detachment, error) {
 	d, err := Describe(ctx, api, poolID)
 	if errors.Is(err, ErrNotFound) {
 		return &Detachment{PoolID: poolID, Function: function, Note: "the pool no longer exists"}, nil
@@ -126,14 +134,25 @@ func PlanDetach(ctx context.Context, api API, poolID, function string) (*Detachm
 		return nil, err
 	}
 	x := &Detachment{PoolID: poolID, Function: function, Described: d, Current: customMessage(d)}
-	if x.Current != function {
+	senders := sendsThrough(d, sender)
+	ours := function != "" && x.Current == function // "": the CustomMessage trigger is not looked at
+	if !ours && !senders {
 		x.Note = fmt.Sprintf("the pool's CustomMessage trigger is %q, not ours: left alone", x.Current)
+		if sender != "" {
+			x.Note = fmt.Sprintf("the pool's CustomMessage trigger is %q and its custom senders are not %q: left alone", x.Current, sender)
+		}
 		return x, nil
 	}
-	if rec, ok := RecordOf(d.Pool.UserPoolTags); ok && rec.Function == function && rec.Previous != function {
-		x.Restore = rec.Previous
+	keep, rec := x.Current, (*Record)(nil)
+	if ours {
+		if r, ok := RecordOf(d.Pool.UserPoolTags); ok && r.Function == function && r.Previous != function {
+			x.Restore = r.Previous
+		}
+		keep = x.Restore
+	} else if r, ok := RecordOf(d.Pool.UserPoolTags); ok {
+		rec = &r // CustomMessage is someone else's: so is the record that goes with it
 	}
-	p, err := NewPlan(ctx, api, d, x.Restore, nil)
+	p, err := newPlan(ctx, api, d, keep, rec, sender)
 	if err != nil {
 		return nil, err
 	}

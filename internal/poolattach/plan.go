@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 )
 
 // Kind says what an update does with one described setting.
@@ -114,7 +115,21 @@ func orNone(s string) string {
 // package's tags from rec (nil removes them), serializes it exactly as the SDK will send it
 // (nothing is sent), and compares that with the raw description, field by field at every depth.
 func NewPlan(ctx context.Context, api API, d *Described, customMessage string, rec *Record) (*Plan, error) {
+	return newPlan(ctx, api, d, customMessage, rec, "")
+}
+
+// newPlan is NewPlan that also removes the custom senders that invoke sender, and KMSKeyID when no
+// custom sender is left (withoutSenders); "" changes neither.
+func newPlan(ctx context.Context, api API, d *Described, customMessage string, rec *Record, sender string) (*Plan, error) {
+	return newPlanWith(ctx, api, d, customMessage, rec, func(lc *types.LambdaConfigType) []string { return withoutSenders(lc, sender) })
+}
+
+// newPlanWith is NewPlan with a change of the request's LambdaConfig besides CustomMessage: change
+// edits it and returns the paths it changed on purpose, which the comparison then counts as
+// changes rather than losses.
+func newPlanWith(ctx context.Context, api API, d *Described, customMessage string, rec *Record, change func(*types.LambdaConfigType) []string) (*Plan, error) {
 	in, adj := UpdateInput(d.Pool, customMessage, rec)
+	removed := change(in.LambdaConfig)
 	body, err := serialize(ctx, api, in)
 	if err != nil {
 		return nil, err
@@ -124,7 +139,7 @@ func NewPlan(ctx context.Context, api API, d *Described, customMessage string, r
 	for _, a := range adj {
 		adjusted[a.Path] = a.Rule
 	}
-	cmp := comparer{adjusted: adjusted, add: func(e Entry) { p.Entries = append(p.Entries, e) }}
+	cmp := comparer{adjusted: adjusted, removed: removed, add: func(e Entry) { p.Entries = append(p.Entries, e) }}
 	cmp.top(d.Raw, body)
 	if rec != nil {
 		if err := rec.check(); err != nil {
@@ -168,7 +183,19 @@ var absent = absentT{}
 
 type comparer struct {
 	adjusted map[string]string
-	add      func(Entry)
+	// removed are the LambdaConfig fields this update removes on purpose (withoutSenders): every
+	// path under them is a change, not a loss.
+	removed []string
+	add     func(Entry)
+}
+
+func (c comparer) changeable(path string) bool {
+	for _, r := range c.removed {
+		if path == r || strings.HasPrefix(path, r+".") {
+			return true
+		}
+	}
+	return changeable(path)
 }
 
 // top compares the description's top-level fields with the request's, where two are renamed
@@ -269,14 +296,14 @@ func (c comparer) leaf(path string, desc, req any) {
 		switch {
 		case req == absent || req == nil || isEmpty(req):
 			// Nothing described, nothing (or an empty object) sent.
-		case changeable(path):
+		case c.changeable(path):
 			c.add(Entry{Path: path, After: jsonText(req), Kind: Changed})
 		default:
 			c.add(Entry{Path: path, After: jsonText(req), Kind: Refused, Note: "added by the update, not described"})
 		}
 	case req == absent:
 		switch {
-		case changeable(path):
+		case c.changeable(path):
 			c.add(Entry{Path: path, Before: jsonText(desc), Kind: Changed})
 		case desc == false || desc == "" || isEmpty(desc):
 			// The SDK leaves false and empty values out; Cognito's default for a missing one is the same.
@@ -288,7 +315,7 @@ func (c comparer) leaf(path string, desc, req any) {
 		}
 	case sameJSON(desc, req):
 		c.add(Entry{Path: path, Before: jsonText(desc), After: jsonText(req), Kind: Kept})
-	case changeable(path):
+	case c.changeable(path):
 		c.add(Entry{Path: path, Before: jsonText(desc), After: jsonText(req), Kind: Changed})
 	default:
 		c.add(Entry{Path: path, Before: jsonText(desc), After: jsonText(req), Kind: Refused, Note: "altered by the update"})

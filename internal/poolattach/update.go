@@ -121,6 +121,40 @@ func UpdateInput(pool *types.UserPoolType, customMessage string, rec *Record) (*
 	return in, adj
 }
 
+// withoutSenders removes from lc the custom sender triggers (CustomEmailSender, CustomSMSSender)
+// whose function is sender, and KMSKeyID once no custom sender is left (Cognito refuses a custom
+// sender without a key: rule custom-sender-kms, but keeps nothing for a key without one). It
+// returns the paths it removed; "" removes nothing.
+func withoutSenders(lc *types.LambdaConfigType, sender string) []string {
+	if sender == "" || lc == nil {
+		return nil
+	}
+	var removed []string
+	if lc.CustomEmailSender != nil && deref(lc.CustomEmailSender.LambdaArn) == sender {
+		lc.CustomEmailSender = nil
+		removed = append(removed, "LambdaConfig.CustomEmailSender")
+	}
+	if lc.CustomSMSSender != nil && deref(lc.CustomSMSSender.LambdaArn) == sender {
+		lc.CustomSMSSender = nil
+		removed = append(removed, "LambdaConfig.CustomSMSSender")
+	}
+	if len(removed) > 0 && lc.CustomEmailSender == nil && lc.CustomSMSSender == nil && lc.KMSKeyID != nil {
+		lc.KMSKeyID = nil
+		removed = append(removed, "LambdaConfig.KMSKeyID")
+	}
+	return removed
+}
+
+// sendsThrough reports whether a custom sender trigger of the described pool is sender.
+func sendsThrough(d *Described, sender string) bool {
+	lc := d.Pool.LambdaConfig
+	if sender == "" || lc == nil {
+		return false
+	}
+	return (lc.CustomEmailSender != nil && deref(lc.CustomEmailSender.LambdaArn) == sender) ||
+		(lc.CustomSMSSender != nil && deref(lc.CustomSMSSender.LambdaArn) == sender)
+}
+
 func tagPath(key string) string { return "UserPoolTags[" + key + "]" }
 
 func sortedKeys[V any](m map[string]V) []string {
