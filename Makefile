@@ -270,6 +270,17 @@ cfn-lint-synth: ## make synth (same CDK_ARGS, BRANDS_DIR), then cfn-lint its tem
 	@$(MAKE) --no-print-directory synth
 	$(CFN_LINT) --include-checks I --ignore-checks $(CFN_LINT_SYNTH_IGNORE) -- cdk.out/*.template.json
 
+# Terraform: fmt always; with a provider mirror (TF_PLUGIN_MIRROR, the machine image has one in
+# /opt/tf-plugins) also init, validate and an offline plan of the example, whose values
+# tools/tfcheck/run.sh checks. TF_PLUGIN_MIRROR= (empty) checks formatting only, and says so.
+#? TF_PLUGIN_MIRROR [check-terraform]: a Terraform filesystem mirror holding hashicorp/aws (empty: fmt only)
+TF_PLUGIN_MIRROR ?= /opt/tf-plugins
+TERRAFORM ?= terraform
+.PHONY: check-terraform
+check-terraform: ## terraform fmt -check on examples/terraform; with TF_PLUGIN_MIRROR also validate and an offline plan, checked
+	@TERRAFORM='$(TERRAFORM)' TF_PLUGIN_MIRROR='$(TF_PLUGIN_MIRROR)' bash tools/tfcheck/run.sh
+CHECKS += check-terraform
+
 .PHONY: clean
 clean: ## remove build output
 	rm -rf build cdk.out
