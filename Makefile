@@ -275,6 +275,7 @@ cfn-lint-synth: ## make synth (same CDK_ARGS, BRANDS_DIR), then cfn-lint its tem
 # tools/tfcheck/run.sh checks. TF_PLUGIN_MIRROR= (empty) checks formatting only, and says so.
 #? TF_PLUGIN_MIRROR [check-terraform]: a Terraform filesystem mirror holding hashicorp/aws (empty: fmt only)
 TF_PLUGIN_MIRROR ?= /opt/tf-plugins
+#? TERRAFORM [check-terraform]: the terraform binary (>= 1.5)
 TERRAFORM ?= terraform
 .PHONY: check-terraform
 check-terraform: ## terraform fmt -check on examples/terraform; with TF_PLUGIN_MIRROR also validate and an offline plan, checked
