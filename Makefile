@@ -280,6 +280,44 @@ deploy: aws-credentials node_modules/.package-lock.json lambda-asset ## deploy t
 destroy: aws-credentials node_modules/.package-lock.json ## delete the stack (the user pool and log group are retained)
 	$(CDK) destroy $(CDK_FLAGS) $(CDK_ARGS)
 
+# ---- Recipes for other deployment tools (examples/, docs/integrations.md) -------------------------
+# cfn-lint (v1; its SAM translator expands AWS::Serverless first) checks templates against
+# CloudFormation's resource schemas: types, properties, allowed values, references, conditions.
+# Informational rules too (--include-checks I): every finding, whatever its level, fails the check.
+CFN_LINT := cfn-lint
+NEED_CFN_LINT = @command -v $(CFN_LINT) >/dev/null || { echo "$@ needs cfn-lint v1 (pip install cfn-lint; the CI image has it)"; exit 1; }
+
+.PHONY: check-sam
+check-sam: ## cfn-lint the SAM and CloudFormation recipes in examples/sam/ (no errors, warnings or notes)
+	$(NEED_CFN_LINT)
+	$(CFN_LINT) --include-checks I -- examples/sam/*.yaml
+CHECKS += check-sam
+
+# The synthesized stack, linted: the stale templates of an earlier synth (another stage) go first.
+# W3005 ("dependency already enforced by a GetAtt") is ignored: CDK itself writes
+# DependsOn: [<Fn>RoleDefaultPolicy, <Fn>Role] on each Function whose Role is Fn::GetAtt of that
+# role (so the policy exists before the function); the role entry is redundant, harmless, and
+# CDK's output, not ours. Nothing else is ignored.
+CFN_LINT_SYNTH_IGNORE := W3005
+.PHONY: cfn-lint-synth
+cfn-lint-synth: ## make synth (same CDK_ARGS, BRANDS_DIR), then cfn-lint its templates in cdk.out/
+	$(NEED_CFN_LINT)
+	@rm -f cdk.out/*.template.json
+	@$(MAKE) --no-print-directory synth
+	$(CFN_LINT) --include-checks I --ignore-checks $(CFN_LINT_SYNTH_IGNORE) -- cdk.out/*.template.json
+
+# Terraform: fmt always; with a provider mirror (TF_PLUGIN_MIRROR, the machine image has one in
+# /opt/tf-plugins) also init, validate and an offline plan of the example, whose values
+# tools/tfcheck/run.sh checks. TF_PLUGIN_MIRROR= (empty) checks formatting only, and says so.
+#? TF_PLUGIN_MIRROR [check-terraform]: a Terraform filesystem mirror holding hashicorp/aws (empty: fmt only)
+TF_PLUGIN_MIRROR ?= /opt/tf-plugins
+#? TERRAFORM [check-terraform]: the terraform binary (>= 1.5)
+TERRAFORM ?= terraform
+.PHONY: check-terraform
+check-terraform: ## terraform fmt -check on examples/terraform; with TF_PLUGIN_MIRROR also validate and an offline plan, checked
+	@TERRAFORM='$(TERRAFORM)' TF_PLUGIN_MIRROR='$(TF_PLUGIN_MIRROR)' bash tools/tfcheck/run.sh
+CHECKS += check-terraform
+
 .PHONY: clean
 clean: ## remove build output
 	rm -rf build cdk.out
