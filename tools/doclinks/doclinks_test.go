@@ -11,7 +11,8 @@ import (
 // root is the repository, seen from this package's folder.
 const root = "../.."
 
-// docFiles are the Markdown files a reader follows links between: the README and docs/.
+// docFiles are the Markdown files a reader follows links between: the README, docs/ and the
+// recipes' READMEs in examples/.
 func docFiles(t *testing.T) []string {
 	t.Helper()
 	docs, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
@@ -21,6 +22,18 @@ func docFiles(t *testing.T) []string {
 	files := []string{"README.md"}
 	for _, d := range docs {
 		files = append(files, "docs/"+filepath.Base(d))
+	}
+	// The recipes' READMEs link into docs/ and their own files.
+	recipes, err := filepath.Glob(filepath.Join(root, "examples", "*", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recipes {
+		rel, err := filepath.Rel(root, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, filepath.ToSlash(rel))
 	}
 	return files
 }
