@@ -96,7 +96,7 @@ CHECKS :=
 
 .PHONY: lint
 lint: ## gofmt and go vet
-	@bad=$$(gofmt -l $$(find . -name '*.go' -not -path './node_modules/*' -not -path './cdk.out/*')); \
+	@bad=$$(gofmt -l $$(find . -name '*.go' -not -path './node_modules/*' -not -path './examples/*/node_modules/*' -not -path './cdk.out/*')); \
 	  if [ -n "$$bad" ]; then echo "gofmt would change: $$bad"; exit 1; fi
 	go vet $(TEST_TAGS) $(PKGS)
 	go vet -tags e2e ./e2e/
