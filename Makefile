@@ -100,7 +100,7 @@ CHECKS :=
 
 .PHONY: lint
 lint: ## gofmt and go vet
-	@bad=$$(gofmt -l $$(find . -name '*.go' -not -path './node_modules/*' -not -path './cdk.out/*')); \
+	@bad=$$(gofmt -l $$(find . -name '*.go' -not -path './node_modules/*' -not -path './examples/*/node_modules/*' -not -path './cdk.out/*')); \
 	  if [ -n "$$bad" ]; then echo "gofmt would change: $$bad"; exit 1; fi
 	go vet $(TEST_TAGS) $(PKGS)
 	go vet -tags e2e ./e2e/
@@ -321,6 +321,25 @@ CHECKS += check-terraform
 .PHONY: clean
 clean: ## remove build output
 	rm -rf build cdk.out
+
+# ---- Recipes in TypeScript (examples/cdk-typescript, examples/amplify) --------------------------
+# Each example pins its own packages; npm ci runs again only when its lock file is newer than the
+# install. A stand-in zip (test/dummy-zip.ts) takes the release zip's place: what is checked is the
+# synthesized template, not the bootstrap.
+examples/%/node_modules/.package-lock.json: examples/%/package.json examples/%/package-lock.json
+	cd examples/$* && npm ci --no-audit --no-fund --loglevel=error
+
+.PHONY: check-cdk-ts
+check-cdk-ts: examples/cdk-typescript/node_modules/.package-lock.json ## the CDK TypeScript recipe: tsc, its assertions test, and `cdk synth` offline
+	cd examples/cdk-typescript && npm test --silent
+	cd examples/cdk-typescript && node dist/test/dummy-zip.js dist/stand-in-arm64.zip && \
+	  AWS_EC2_METADATA_DISABLED=true npx --no-install cdk synth --no-notices --quiet -o dist/cdk.out -c zip=dist/stand-in-arm64.zip
+CHECKS += check-cdk-ts
+
+.PHONY: check-amplify
+check-amplify: examples/amplify/node_modules/.package-lock.json ## the Amplify Gen 2 recipe: tsc --noEmit against @aws-amplify/backend, and its backend synthesized with assertions
+	cd examples/amplify && npm run --silent typecheck && npm test --silent
+CHECKS += check-amplify
 
 # Last, so that it sees every CHECKS += above (prerequisites expand when the rule is read).
 .PHONY: checks
