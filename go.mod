@@ -15,6 +15,7 @@ require (
 	github.com/aws/smithy-go v1.28.9
 	github.com/cdklabs/cdk-nag-go/cdknag/v2 v2.38.2
 	github.com/yuin/goldmark v1.7.16
+	golang.org/x/net v0.61.0
 	golang.org/x/text v0.44.0
 )
 

@@ -77,6 +77,15 @@ func (c *Catalog) Compile(locale, source string, v messages.Variant) (*messages.
 		}
 	}
 	set.Chunks = &chunks
+	text := HTMLText(strings.ReplaceAll(buf.String(), sentinelCut, ""))
+	if s.text != nil {
+		buf.Reset()
+		if err := s.text.Execute(&buf, &vw); err != nil {
+			return nil, fmt.Errorf("templates: %w", err)
+		}
+		text = buf.String()
+	}
+	set.Text = trim(split(text))
 
 	for _, probe := range probes(s.tested, v) {
 		want, err := c.Render(locale, source, probe)
@@ -112,7 +121,7 @@ func probes(tested, v messages.Variant) []messages.Data {
 		if i == 1 {
 			on = messages.Variant{Name: v.Name && tested.Name, Link: v.Link && tested.Link, Username: v.Username && tested.Username}
 		}
-		d := messages.Data{Code: "{####}", AppName: p.app}
+		d := messages.Data{Code: "{####}", AppName: p.app, WantText: true}
 		if on.Name {
 			d.Name = p.name
 		}

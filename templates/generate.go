@@ -109,6 +109,7 @@ func writeTable(b io.Writer, t messages.Table, indent string, pool *chunkPool) {
 		}
 		fmt.Fprintf(b, "}, Chunks: &%s,\n", pool.name)
 		fmt.Fprintf(b, "%s\t\tSMS: []Segment%s,\n", indent, segmentsLit(e.Set.SMS))
+		fmt.Fprintf(b, "%s\t\tText: []Segment%s,\n", indent, segmentsLit(e.Set.Text))
 		fmt.Fprintf(b, "%s\t}", indent)
 		if e.NameAttributes != nil {
 			fmt.Fprintf(b, ", NameAttributes: %#v", e.NameAttributes)
