@@ -152,7 +152,7 @@ build/brands.stamp: FORCE messages/sets_gen.go
 FORCE:
 
 .PHONY: golden
-golden: messages/sets_gen.go build/brands.stamp ## rewrite trigger/testdata/golden (replies, plain texts) and templates/testdata/golden-text after a deliberate template change
+golden: messages/sets_gen.go build/brands.stamp ## rewrite trigger/testdata/golden (replies, plain texts) and messages/testdata/golden-text after a deliberate template change
 	go test ./trigger -run TestGolden -update
 	go test ./templates -run TestTextGolden -update
 

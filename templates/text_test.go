@@ -14,7 +14,7 @@ import (
 	"cognito-custom-message/messages"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden plain-text parts in testdata/golden-text")
+var update = flag.Bool("update", false, "rewrite the golden plain-text parts in messages/testdata/golden-text")
 
 func TestHTMLText(t *testing.T) {
 	for _, c := range []struct{ name, html, want string }{
@@ -141,7 +141,7 @@ func TestTextPartEveryLocale(t *testing.T) {
 }
 
 // TestTextGolden pins the plain text of two sources per locale, SignUp with a link and
-// AdminCreateUser with a name, in testdata/golden-text/<locale>.txt, so a change to the layout, a
+// AdminCreateUser with a name, in messages/testdata/golden-text/<locale>.txt (templates/ holds only locale folders), so a change to the layout, a
 // body or HTMLText shows up in review as a readable diff. `make golden` rewrites them.
 func TestTextGolden(t *testing.T) {
 	for _, loc := range Embedded().Locales() {
@@ -160,7 +160,7 @@ func TestTextGolden(t *testing.T) {
 				}
 				fmt.Fprintf(&b, "==== %s: %s\n%s\n\n", c.src, m.Subject, m.Text)
 			}
-			golden := filepath.Join("testdata", "golden-text", loc+".txt")
+			golden := filepath.Join("..", "messages", "testdata", "golden-text", loc+".txt")
 			if *update {
 				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
 					t.Fatal(err)
