@@ -141,8 +141,9 @@ func TestTextPartEveryLocale(t *testing.T) {
 }
 
 // TestTextGolden pins the plain text of two sources per locale, SignUp with a link and
-// AdminCreateUser with a name, in messages/testdata/golden-text/<locale>.txt (templates/ holds only locale folders), so a change to the layout, a
-// body or HTMLText shows up in review as a readable diff. `make golden` rewrites them.
+// AdminCreateUser with a name, in messages/testdata/golden-text/<locale>.txt (templates/ holds only
+// locale folders), so a change to the layout, a body or HTMLText shows up in review as a readable
+// diff. `make golden` rewrites them.
 func TestTextGolden(t *testing.T) {
 	for _, loc := range Embedded().Locales() {
 		t.Run(loc, func(t *testing.T) {
