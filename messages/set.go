@@ -57,9 +57,10 @@ type Set struct {
 	Email   []uint16 // the email's chunks, as indexes into *Chunks
 	SMS     []Segment
 	Chunks  *[]Chunk
-	// Text is the email's plain-text alternative: generated from the HTML email at build time, or a
-	// locale's or brand's own <Source>.email.txt.
-	Text []Segment
+	// Text is the email's plain-text alternative, generated from the HTML email at build time or a
+	// locale's or brand's own <Source>.email.txt: one chunk per paragraph, as indexes into *Chunks,
+	// so a paragraph the sets of a locale share (the footer, most of each body) is stored once.
+	Text []uint16
 }
 
 // Chunk is a run of segments one or more sets share. The generated tables refer to chunks by index
@@ -95,7 +96,7 @@ func (s *Set) Render(d Data) Message {
 		SMS:     strings.TrimSpace(fill([]Chunk{s.SMS}, zeroRef, d.Name, d.AppName, d)),
 	}
 	if d.WantText {
-		m.Text = TidyText(fill([]Chunk{s.Text}, zeroRef, d.Name, d.AppName, d))
+		m.Text = TidyText(fill(*s.Chunks, s.Text, d.Name, d.AppName, d))
 	}
 	return m
 }

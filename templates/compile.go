@@ -76,7 +76,6 @@ func (c *Catalog) Compile(locale, source string, v messages.Variant) (*messages.
 			chunks = append(chunks, split(piece))
 		}
 	}
-	set.Chunks = &chunks
 	text := HTMLText(strings.ReplaceAll(buf.String(), sentinelCut, ""))
 	if s.text != nil {
 		buf.Reset()
@@ -85,7 +84,13 @@ func (c *Catalog) Compile(locale, source string, v messages.Variant) (*messages.
 		}
 		text = buf.String()
 	}
-	set.Text = trim(split(text))
+	// Paragraph by paragraph: the variants of a source differ in one or two, the sources of a
+	// locale share the footer, and the generated table stores each distinct chunk once.
+	for para := range strings.SplitAfterSeq(strings.TrimSpace(text), "\n\n") {
+		set.Text = append(set.Text, uint16(len(chunks)))
+		chunks = append(chunks, split(para))
+	}
+	set.Chunks = &chunks
 
 	for _, probe := range probes(s.tested, v) {
 		want, err := c.Render(locale, source, probe)
