@@ -251,7 +251,7 @@ func (h *Handler) render(b *brand, locale, source string, d messages.Data, ph me
 	}
 	msg, err := b.catalog.Render(locale, source, d)
 	if err == nil && name != "" && ch.Email != ch.SMS {
-		d.Name = ""
+		d.Name, d.WantText = "", false // only the SMS is taken from this render
 		if ch.SMS {
 			d.Name = name
 		}
