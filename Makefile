@@ -156,8 +156,9 @@ build/brands.stamp: FORCE messages/sets_gen.go
 FORCE:
 
 .PHONY: golden
-golden: messages/sets_gen.go build/brands.stamp ## rewrite trigger/testdata/golden after a deliberate template change
+golden: messages/sets_gen.go build/brands.stamp ## rewrite trigger/testdata/golden (replies, plain texts) and messages/testdata/golden-text after a deliberate template change
 	go test ./trigger -run TestGolden -update
+	go test ./templates -run TestTextGolden -update
 
 .PHONY: bench
 bench: messages/sets_gen.go build/brands.stamp ## warm-path benchmarks, one per trigger source (targets: <= 20 µs/op, <= 60 allocs/op)

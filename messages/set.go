@@ -14,6 +14,9 @@ type Data struct {
 	Link     string // the link placeholder, "{##Click Here##}", when Cognito sends one
 	Name     string // the user's display name, possibly empty
 	AppName  string // the product name
+	// WantText asks Render for Message.Text too. Only the custom sender sends a plain-text part;
+	// CustomMessage mode leaves it false, so its warm path does not build a text it cannot send.
+	WantText bool
 }
 
 // Variant says which optional values are present. Templates may test a value for emptiness
@@ -46,7 +49,7 @@ type Segment struct {
 	Slot Slot
 }
 
-// Set is one compiled message set: the three parts as segments. The email is in chunks — the
+// Set is one compiled message set: the parts as segments. The email is in chunks — the
 // layout's head, the body, the footer, the layout's tail — which the generated table shares between
 // the sets (and brands) that have them in common, so each distinct chunk is stored once.
 type Set struct {
@@ -54,6 +57,10 @@ type Set struct {
 	Email   []uint16 // the email's chunks, as indexes into *Chunks
 	SMS     []Segment
 	Chunks  *[]Chunk
+	// Text is the email's plain-text alternative, generated from the HTML email at build time or a
+	// locale's or brand's own <Source>.email.txt: one chunk per paragraph, as indexes into *Chunks,
+	// so a paragraph the sets of a locale share (the footer, most of each body) is stored once.
+	Text []uint16
 }
 
 // Chunk is a run of segments one or more sets share. The generated tables refer to chunks by index
@@ -78,15 +85,56 @@ type Entry struct {
 var htmlEscaper = strings.NewReplacer(`"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
 
 // Render fills the slots. The placeholders must be valid (ValidPlaceholder) and Name and AppName
-// sanitized (Sanitize); the HTML email gets them HTML-escaped.
+// sanitized (Sanitize); the HTML email gets them HTML-escaped, the plain text (only when
+// d.WantText) gets them as they are.
 func (s *Set) Render(d Data) Message {
-	// The subject and SMS are trimmed as the template render trims them: an empty value at an edge
-	// can leave white space there.
-	return Message{
+	// The subject, SMS and text are trimmed as the template render trims them: an empty value at an
+	// edge can leave white space there.
+	m := Message{
 		Subject: strings.TrimSpace(fill([]Chunk{s.Subject}, zeroRef, d.Name, d.AppName, d)),
 		Email:   fill(*s.Chunks, s.Email, htmlEscape(d.Name), htmlEscape(d.AppName), d),
 		SMS:     strings.TrimSpace(fill([]Chunk{s.SMS}, zeroRef, d.Name, d.AppName, d)),
 	}
+	if d.WantText {
+		m.Text = TidyText(fill(*s.Chunks, s.Text, d.Name, d.AppName, d))
+	}
+	return m
+}
+
+// TidyText is the last step of every plain-text part, compiled or rendered from the templates:
+// an empty value in a slot must not leave a blank-line run or a double space behind, or the
+// compiled text and the template's would differ. It trims the text and each line's end, collapses
+// runs of spaces after a line's indentation and runs of blank lines to one.
+func TidyText(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.Contains(s, "  ") && !strings.Contains(s, "\n\n\n") && !strings.Contains(s, " \n") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	blank := 0
+	for line := range strings.SplitSeq(s, "\n") {
+		line = strings.TrimRight(line, " ")
+		if line == "" {
+			if blank++; blank == 1 {
+				b.WriteByte('\n')
+			}
+			continue
+		}
+		blank = 0
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		rest := strings.TrimLeft(line, " ")
+		b.WriteString(line[:len(line)-len(rest)])
+		for i := 0; i < len(rest); i++ {
+			if rest[i] == ' ' && i > 0 && rest[i-1] == ' ' {
+				continue
+			}
+			b.WriteByte(rest[i])
+		}
+	}
+	return b.String()
 }
 
 func htmlEscape(s string) string {

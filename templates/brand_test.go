@@ -133,3 +133,40 @@ func TestLintBrand(t *testing.T) {
 		t.Errorf("linted a locale the brand does not send:\n%s", all)
 	}
 }
+
+// TestBrandText: a brand's <locale>/<Source>.email.txt replaces its generated text; the generated
+// text of a brand with a logo and a support line has the product name (the logo's alt text) and
+// the support address once, as written.
+func TestBrandText(t *testing.T) {
+	dir := brandTree(map[string]string{
+		"acme/brand.json":          `{"appName":"Acme & Co","logoUrl":"https://cdn.example/l.png","supportEmail":"help@acme.example","supportUrl":"https://acme.example/help"}`,
+		"acme/de/SignUp.email.txt": "Ihr Acme-Code: {{.Code}}\n",
+	})
+	brands, err := LoadBrands(dir, Files())
+	if err != nil {
+		t.Fatal(err)
+	}
+	compiled, err := CompileBrands(brands)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acme := compiled[0]
+	for what, r := range map[string]interface {
+		Render(string, string, messages.Data) (messages.Message, error)
+	}{"catalog": acme.Brand.Catalog, "compiled": acme.Table} {
+		d := testData("Acme & Co")
+		d.WantText = true
+		m, err := r.Render("de", "SignUp", d)
+		if err != nil || m.Text != "Ihr Acme-Code: {####}" {
+			t.Errorf("%s: acme de/SignUp text %q, %v", what, m.Text, err)
+		}
+		m, err = r.Render("en", "SignUp", d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(m.Text, "Acme & Co\n\n") || strings.Count(m.Text, "help@acme.example") != 1 ||
+			!strings.Contains(m.Text, "https://acme.example/help") || strings.Contains(m.Text, "mailto:") {
+			t.Errorf("%s: acme en/SignUp generated text:\n%s", what, m.Text)
+		}
+	}
+}

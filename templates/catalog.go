@@ -87,6 +87,7 @@ type set struct {
 	subject *texttemplate.Template
 	email   *htmltemplate.Template
 	sms     *texttemplate.Template
+	text    *texttemplate.Template // the locale's or brand's own plain text; nil: made from the email
 	dir     string
 	err     error
 	// simple reports that the templates use the per-user values only by printing them or testing
@@ -194,6 +195,11 @@ func (c *Catalog) parse(s *set, locale, source string) error {
 	if s.sms, err = c.parseText(locale, FileName(source, messages.PartSMS)); err != nil {
 		return err
 	}
+	if _, err := fs.Stat(c.fsys, path.Join(locale, TextFileName(source))); err == nil {
+		if s.text, err = c.parseText(locale, TextFileName(source)); err != nil {
+			return err
+		}
+	}
 	layout, err := c.loadLayout()
 	if err != nil {
 		return err
@@ -234,6 +240,11 @@ func (s *set) trees() []*parse.Tree {
 	var trees []*parse.Tree
 	for _, t := range append(s.subject.Templates(), s.sms.Templates()...) {
 		trees = append(trees, t.Tree)
+	}
+	if s.text != nil {
+		for _, t := range s.text.Templates() {
+			trees = append(trees, t.Tree)
+		}
 	}
 	for _, t := range s.email.Templates() {
 		trees = append(trees, t.Tree)
@@ -333,10 +344,28 @@ func (c *Catalog) Render(locale, source string, d messages.Data) (messages.Messa
 		return messages.Message{}, fmt.Errorf("templates: %w", err)
 	}
 	email := buf.String()
-	email = replaceSentinel(email, sentinelCode, d.Code)
-	email = replaceSentinel(email, sentinelUsername, d.Username)
-	m.Email = replaceSentinel(email, sentinelLink, d.Link)
+	if d.WantText {
+		// From the email as executed: the names in it are HTML-escaped, and HTMLText decodes them
+		// back, so the text has them as the user wrote them.
+		text := HTMLText(email)
+		if s.text != nil {
+			buf.Reset()
+			if err := s.text.Execute(&buf, &v); err != nil {
+				return messages.Message{}, fmt.Errorf("templates: %w", err)
+			}
+			text = buf.String()
+		}
+		m.Text = messages.TidyText(fillSentinels(text, d))
+	}
+	m.Email = fillSentinels(email, d)
 	return m, nil
+}
+
+// fillSentinels puts the placeholders in place of their sentinels.
+func fillSentinels(s string, d messages.Data) string {
+	s = replaceSentinel(s, sentinelCode, d.Code)
+	s = replaceSentinel(s, sentinelUsername, d.Username)
+	return replaceSentinel(s, sentinelLink, d.Link)
 }
 
 func sentinel(value, s string) string {

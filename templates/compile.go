@@ -76,6 +76,20 @@ func (c *Catalog) Compile(locale, source string, v messages.Variant) (*messages.
 			chunks = append(chunks, split(piece))
 		}
 	}
+	text := HTMLText(strings.ReplaceAll(buf.String(), sentinelCut, ""))
+	if s.text != nil {
+		buf.Reset()
+		if err := s.text.Execute(&buf, &vw); err != nil {
+			return nil, fmt.Errorf("templates: %w", err)
+		}
+		text = buf.String()
+	}
+	// Paragraph by paragraph: the variants of a source differ in one or two, the sources of a
+	// locale share the footer, and the generated table stores each distinct chunk once.
+	for para := range strings.SplitAfterSeq(strings.TrimSpace(text), "\n\n") {
+		set.Text = append(set.Text, uint16(len(chunks)))
+		chunks = append(chunks, split(para))
+	}
 	set.Chunks = &chunks
 
 	for _, probe := range probes(s.tested, v) {
@@ -112,7 +126,7 @@ func probes(tested, v messages.Variant) []messages.Data {
 		if i == 1 {
 			on = messages.Variant{Name: v.Name && tested.Name, Link: v.Link && tested.Link, Username: v.Username && tested.Username}
 		}
-		d := messages.Data{Code: "{####}", AppName: p.app}
+		d := messages.Data{Code: "{####}", AppName: p.app, WantText: true}
 		if on.Name {
 			d.Name = p.name
 		}

@@ -12,7 +12,8 @@ import (
 )
 
 // TestCompiledEqualsRender: for every shipped locale and source, the compiled table renders byte for
-// byte what the templates render, with plain, hostile and missing values and several product names.
+// byte what the templates render, with plain, hostile and missing values and several product names,
+// with the plain-text part and without it (then Text stays empty).
 func TestCompiledEqualsRender(t *testing.T) {
 	c := Embedded()
 	table, err := c.Table()
@@ -26,17 +27,22 @@ func TestCompiledEqualsRender(t *testing.T) {
 					d.AppName, d.Code = app, "{####}"
 					for _, link := range []string{"", "{##Click Here##}"} {
 						for _, user := range []string{"", "{username}"} {
-							d.Link, d.Username = link, user
-							want, err := c.Render(loc, src, d)
-							if err != nil {
-								t.Fatal(err)
-							}
-							got, err := table.Render(loc, src, d)
-							if err != nil {
-								t.Fatal(err)
-							}
-							if got != want {
-								t.Fatalf("%s/%s %s link=%q user=%q: compiled differs\ngot:  %+v\nwant: %+v", loc, src, name, link, user, got, want)
+							for _, text := range []bool{false, true} {
+								d.Link, d.Username, d.WantText = link, user, text
+								want, err := c.Render(loc, src, d)
+								if err != nil {
+									t.Fatal(err)
+								}
+								got, err := table.Render(loc, src, d)
+								if err != nil {
+									t.Fatal(err)
+								}
+								if got != want {
+									t.Fatalf("%s/%s %s link=%q user=%q text=%t: compiled differs\ngot:  %+v\nwant: %+v", loc, src, name, link, user, text, got, want)
+								}
+								if (got.Text != "") != text {
+									t.Fatalf("%s/%s %s: WantText=%t but Text=%q", loc, src, name, text, got.Text)
+								}
 							}
 						}
 					}

@@ -109,6 +109,14 @@ func writeTable(b io.Writer, t messages.Table, indent string, pool *chunkPool) {
 		}
 		fmt.Fprintf(b, "}, Chunks: &%s,\n", pool.name)
 		fmt.Fprintf(b, "%s\t\tSMS: []Segment%s,\n", indent, segmentsLit(e.Set.SMS))
+		fmt.Fprintf(b, "%s\t\tText: []uint16{", indent)
+		for i, r := range e.Set.Text {
+			if i > 0 {
+				io.WriteString(b, ", ")
+			}
+			fmt.Fprint(b, pool.ref(segmentsLit((*e.Set.Chunks)[r])))
+		}
+		io.WriteString(b, "},\n")
 		fmt.Fprintf(b, "%s\t}", indent)
 		if e.NameAttributes != nil {
 			fmt.Fprintf(b, ", NameAttributes: %#v", e.NameAttributes)

@@ -241,13 +241,18 @@ func Lint(fsys fs.FS, opts ...LintOption) Report {
 			expected[FileName(s, p)] = true
 		}
 	}
+	// A source's plain text is generated from its email unless the locale has its own (optional).
+	optional := map[string]bool{}
+	for _, s := range Sources {
+		optional[TextFileName(s)] = true
+	}
 	present := map[string]bool{}
 	for _, loc := range locales {
 		files, _ := fs.ReadDir(fsys, loc)
 		have := map[string]bool{}
 		for _, f := range files {
 			have[f.Name()] = true
-			if !expected[f.Name()] && f.Name() != LocaleFile {
+			if !expected[f.Name()] && !optional[f.Name()] && f.Name() != LocaleFile {
 				add(Warning, path.Join(loc, f.Name()), 0, 0, LintUnknownFile, "file the catalog never reads (misspelt source or part?)")
 			}
 		}
@@ -364,7 +369,7 @@ func lintRender(c *Catalog, loc, src string, fileOf func(messages.Part) string, 
 	}
 	for _, wc := range WorstCaseData() {
 		d := wc.Data
-		d.Code, d.Link = "{####}", "{##Click Here##}"
+		d.Code, d.Link, d.WantText = "{####}", "{##Click Here##}", true
 		ph := messages.Placeholders{Code: d.Code}
 		if src == "AdminCreateUser" {
 			d.Username, ph.Username = "{username}", "{username}"
@@ -381,6 +386,16 @@ func lintRender(c *Catalog, loc, src string, fileOf func(messages.Part) string, 
 		for part, text := range map[messages.Part]string{messages.PartSubject: m.Subject, messages.PartEmail: m.Email, messages.PartSMS: m.SMS} {
 			if escapedCode.MatchString(text) {
 				report(Error, fileOf(part), LintEscapedCode, "the code placeholder is URL-escaped (%7b%23…), so Cognito never fills it in: write {{.Code}} in the link, not a quoted string")
+			}
+		}
+		// A text the locale wrote itself (the generated one has what the email has, which Check
+		// proves) must still carry the code, and an invitation's the username: the custom sender
+		// sends it, and a reader of the plain part must be able to sign in from it.
+		if textFile := path.Join(loc, TextFileName(src)); fileExists(c.fsys, textFile) {
+			for _, p := range []string{ph.Code, ph.Username} {
+				if p != "" && !strings.Contains(m.Text, p) {
+					report(Error, textFile, LintPlaceholder, fmt.Sprintf("the plain text has no %s: write {{.%s}} in it", p, map[bool]string{true: "Code", false: "Username"}[p == ph.Code]))
+				}
 			}
 		}
 		if err := messages.Check(m, ph); err != nil {
@@ -421,6 +436,11 @@ func lintRender(c *Catalog, loc, src string, fileOf func(messages.Part) string, 
 			return
 		}
 	}
+}
+
+func fileExists(fsys fs.FS, name string) bool {
+	_, err := fs.Stat(fsys, name)
+	return err == nil
 }
 
 // NamedData is one worst-case data set.

@@ -79,6 +79,11 @@ func TestLintFindsBrokenTemplates(t *testing.T) {
 	// A name where the recipient is unproven: in the email's greeting test, and printed in an SMS.
 	set("en/ResendCode.email.html", "<p>{{if .Name}}Hi {{.Name}},{{else}}Hi,{{end}}</p>\n{{template \"code\" .}}\n")
 	set("it/VerifyUserAttribute.sms.txt", "{{.Code}} è il codice di {{.Name}}\n")
+	// Plain texts of a locale's own: one without the code, an invitation without the username, one
+	// with a character the rest of the files may not have either.
+	set("nl/SignUp.email.txt", "Welkom bij {{.AppName}}.\n")
+	set("sv/AdminCreateUser.email.txt", "Lösenord: {{.Code}}\n")
+	set("da/ResendCode.email.txt", "Kode\u00a0: {{.Code}}\n")
 
 	r := Lint(tree)
 	want := []struct {
@@ -113,6 +118,9 @@ func TestLintFindsBrokenTemplates(t *testing.T) {
 		{"en/ResendCode.email.html", 1, 9, LintUnprovenName, Error, "ResendCode"},
 		{"en/ResendCode.email.html", 1, 21, LintUnprovenName, Error, "ResendCode"},
 		{"it/VerifyUserAttribute.sms.txt", 1, 28, LintUnprovenName, Error, "VerifyUserAttribute"},
+		{"nl/SignUp.email.txt", 0, 0, LintPlaceholder, Error, "the plain text has no {####}"},
+		{"sv/AdminCreateUser.email.txt", 0, 0, LintPlaceholder, Error, "the plain text has no {username}"},
+		{"da/ResendCode.email.txt", 1, 5, LintCharacter, Error, "U+00A0 NO-BREAK SPACE"},
 	}
 	for _, w := range want {
 		found := false
@@ -123,6 +131,11 @@ func TestLintFindsBrokenTemplates(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("no finding %s:%d:%d %s [%s] %q", w.file, w.line, w.col, w.sev, w.rule, w.text)
+		}
+	}
+	for _, f := range r.Findings {
+		if strings.HasSuffix(f.File, ".email.txt") && f.Rule == LintUnknownFile {
+			t.Errorf("a plain-text override is a file the catalog reads: %s", f)
 		}
 	}
 	if t.Failed() {

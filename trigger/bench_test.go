@@ -74,3 +74,25 @@ func BenchmarkInvoke(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkHandlePlainText is BenchmarkHandle's SignUp with the plain-text part rendered too, as
+// the custom sender asks for it (WithPlainText): what the text costs on top of the reply.
+func BenchmarkHandlePlainText(b *testing.B) {
+	for _, opts := range []struct {
+		name string
+		opts []Option
+	}{{"without", nil}, {"with", []Option{WithPlainText()}}} {
+		h := testHandler(b, opts.opts...)
+		ev := event("SignUp", map[string]any{"email": "lena@example.de", "email_verified": "true", "given_name": "Lena", "locale": "de-DE"}, nil)
+		b.Run(opts.name, func(b *testing.B) {
+			ctx := context.Background()
+			if o := h.Handle(ctx, ev); o.Fallback != FallbackNone || (o.EmailText != "") != (opts.opts != nil) {
+				b.Fatalf("fallback %s: %s; text %q", o.Fallback, o.Reason, o.EmailText)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				h.Handle(ctx, ev)
+			}
+		})
+	}
+}

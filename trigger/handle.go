@@ -56,6 +56,7 @@ type Handler struct {
 	byClient          map[string]*brand // by app client ID
 	brandFromMetadata bool
 	remember          LocaleWriter // nil: the locale is not remembered (remember.go)
+	plainText         bool         // render Outcome.EmailText (WithPlainText)
 }
 
 // Option configures a Handler.
@@ -70,6 +71,7 @@ type options struct {
 	skippedPairs      []int // of BRAND_CLIENTS
 	brandFromMetadata bool
 	remember          LocaleWriter
+	plainText         bool
 }
 
 // WithDefaultLocale sets the locale used when neither the metadata nor the user's attribute match.
@@ -83,6 +85,11 @@ func WithAppName(name string) Option { return func(o *options) { o.appName = nam
 // WithLogger sets where the one JSON line per invocation goes. Default: discard.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
+// WithPlainText makes Handle render the email's plain-text part into Outcome.EmailText, for a
+// sender that delivers the mail itself. Without it the text is not built: a CustomMessage reply has
+// no place for it, and that path stays as fast as before.
+func WithPlainText() Option { return func(o *options) { o.plainText = true } }
+
 // New builds a Handler over a catalog.
 func New(catalog Catalog, opts ...Option) *Handler {
 	o := options{defaultLocale: FallbackLocale}
@@ -92,7 +99,7 @@ func New(catalog Catalog, opts ...Option) *Handler {
 	if o.logger == nil {
 		o.logger = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{log: o.logger, remember: o.remember}
+	h := &Handler{log: o.logger, remember: o.remember, plainText: o.plainText}
 	appName := messages.Sanitize(o.appName, messages.MaxAppNameUnits)
 	if appName == "" {
 		appName = DefaultAppName
@@ -181,6 +188,7 @@ func (h *Handler) Handle(ctx context.Context, ev *Event) Outcome {
 		Code:     ph.Code,
 		Username: ph.Username,
 		Link:     ph.Link,
+		WantText: h.plainText,
 	}
 	// Attributes are whatever the user typed. Until the recipient is proven to own the address or
 	// number, none of them goes into the message (sign-up spam); after, only a name that reads as one,
@@ -247,7 +255,7 @@ func (h *Handler) render(b *brand, locale, source string, d messages.Data, ph me
 	}
 	msg, err := b.catalog.Render(locale, source, d)
 	if err == nil && name != "" && ch.Email != ch.SMS {
-		d.Name = ""
+		d.Name, d.WantText = "", false // only the SMS is taken from this render
 		if ch.SMS {
 			d.Name = name
 		}
