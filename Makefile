@@ -37,9 +37,8 @@ GO_TAGS := lambda.norpc$(if $(LAMBDA_TAGS),$(comma)$(LAMBDA_TAGS))
 BUILD_FLAGS := -tags $(GO_TAGS) -trimpath -ldflags "-s -w"
 LAMBDA_DIR := build/lambda
 PROVIDER_DIR := build/provider
-# The custom email and SMS sender (-c delivery=customSender), once ./sender is in the checkout.
+# The custom email and SMS sender (-c delivery=customSender, docs/sender.md).
 SENDER_DIR := build/sender
-SENDER_ASSET := $(if $(wildcard sender/*.go),$(SENDER_DIR)/bootstrap)
 PROVIDER_SOURCES := $(shell find provider internal/poolattach -type f) go.mod go.sum
 LOCAL_DIR := build/local
 TEMPLATE_FILES := $(shell find templates -type f)
@@ -49,7 +48,7 @@ GO_SOURCES := $(shell find handler trigger messages -type f) messages/sets_gen.g
 #? CI [test]: non-empty: test does not regenerate messages/sets_gen.go, it checks that the committed one is current
 
 # Not ./...: npm's node_modules holds Go template files that are not part of this module.
-PKGS := ./handler/... ./trigger/... ./messages/... ./templates/... ./infra/... ./provider/... ./internal/... ./tools/...
+PKGS := ./handler/... ./sender/... ./delivery/... ./trigger/... ./messages/... ./templates/... ./infra/... ./provider/... ./internal/... ./tools/...
 
 .PHONY: help
 help: ## list the targets, the variables each takes, and their defaults
@@ -194,8 +193,8 @@ soak: messages/sets_gen.go build/brands.stamp ## 10,000 invocations in one proce
 	go run ./tools/soak -n 10000
 
 .PHONY: build
-build: $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap $(SENDER_ASSET) ## the deployable bootstraps for linux/arm64: build/lambda/ (the trigger), build/provider/, build/sender/
-	@ls -l $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap $(SENDER_ASSET) | awk '{print $$9 ": " $$5 " bytes"}'
+build: $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap $(SENDER_DIR)/bootstrap ## the deployable bootstraps for linux/arm64: build/lambda/ (the trigger), build/provider/, build/sender/ (the custom sender)
+	@ls -l $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap $(SENDER_DIR)/bootstrap | awk '{print $$9 ": " $$5 " bytes"}'
 
 $(LAMBDA_DIR)/bootstrap: $(GO_SOURCES)
 	@mkdir -p $(LAMBDA_DIR)
@@ -206,7 +205,9 @@ $(PROVIDER_DIR)/bootstrap: $(PROVIDER_SOURCES)
 	@mkdir -p $(PROVIDER_DIR)
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build $(BUILD_FLAGS) -o $@ ./provider
 
-$(SENDER_DIR)/bootstrap: $(GO_SOURCES) $(wildcard sender/*)
+# The custom sender (-c delivery=customSender, docs/sender.md): a second entry point, so that the
+# CustomMessage bootstrap does not carry the AWS SDK and the Encryption SDK.
+$(SENDER_DIR)/bootstrap: $(GO_SOURCES) $(shell find sender delivery -type f)
 	@mkdir -p $(SENDER_DIR)
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build $(BUILD_FLAGS) -o $@ ./sender
 
@@ -259,7 +260,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 .PHONY: lambda-asset
-lambda-asset: $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap $(SENDER_ASSET)
+lambda-asset: $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap $(SENDER_DIR)/bootstrap
 
 # A production stage (prod, or one in productionStages) needs an SES sender and an alarm topic:
 #   make synth CDK_ARGS="-c stage=prod -c sesFromEmail=no-reply@acme.example -c alarmTopicArn=arn:aws:sns:eu-west-1:123456789012:ops-alerts"
