@@ -184,6 +184,13 @@ mutate: messages/sets_gen.go ## mutation testing (gremlins) of messages/ and tri
 coldstart: messages/sets_gen.go build/brands.stamp ## cold start vs a bare aws-lambda-go bootstrap (interleaved rounds) and arm64 sizes
 	go run ./tools/coldstart -rounds 41
 
+# The custom sender's cold start (tools/coldstartsender): ./sender vs a minimal Go sender (floor) and a
+# Node.js sender like AWS's sample, each decrypting one code through local-kms and sending one mail to
+# aws-ses-v2-local; targets <= 1.2x the floor, >= 5x faster than Node.js.
+.PHONY: coldstart-sender
+coldstart-sender: node_modules/.package-lock.json messages/sets_gen.go build/brands.stamp ## sender cold start incl. one KMS decrypt + one SES send (local emulators) vs a Go floor and a Node.js sender (interleaved rounds)
+	go run ./tools/coldstartsender -rounds 31
+
 .PHONY: soak
 soak: messages/sets_gen.go build/brands.stamp ## 10,000 invocations in one process: resident memory and growth
 	go run ./tools/soak -n 10000
