@@ -71,9 +71,13 @@ EVENT_SPEC = -source '$(SOURCE)' -locale '$(LOCALE)' -client-id '$(CLIENT_ID)' -
 # the two exclude each other instead of silently preferring one.
 INVOKE_EVENT = $(if $(SOURCE)$(LOCALE)$(CLIENT_ID)$(MEDIUM),$(EVENT_SPEC)$(if $(filter file,$(origin EVENT)),, -event '$(EVENT)'),-event '$(EVENT)')
 
+# Custom sender events (EVENT=events/sender/…, SOURCE=CustomEmailSender_… or CustomSMSSender_…) run
+# the sender's bootstrap against local-kms and aws-ses-v2-local instead (tools/invoke/sender.go).
+INVOKE_SENDER := $(if $(findstring events/sender/,$(EVENT))$(findstring CustomEmailSender,$(SOURCE))$(findstring CustomSMSSender,$(SOURCE)),yes)
+
 .PHONY: invoke
-invoke: $(LOCAL_DIR)/bootstrap ## run the function on EVENT (or SOURCE= LOCALE= CLIENT_ID= MEDIUM=) under the Lambda Runtime Interface Emulator; FORMAT=json for the raw reply
-	@go run ./tools/invoke -bootstrap $(LOCAL_DIR)/bootstrap $(INVOKE_EVENT) -format '$(FORMAT)'
+invoke: $(if $(INVOKE_SENDER),$(LOCAL_DIR)/sender/bootstrap node_modules/.package-lock.json,$(LOCAL_DIR)/bootstrap) ## run the function on EVENT (or SOURCE= LOCALE= CLIENT_ID= MEDIUM=) under the Lambda Runtime Interface Emulator; FORMAT=json for the raw reply; sender events (events/sender/, SOURCE=CustomEmailSender_SignUp) against local KMS and SES emulators
+	@go run ./tools/invoke -bootstrap $(LOCAL_DIR)/bootstrap -sender-bootstrap $(LOCAL_DIR)/sender/bootstrap $(INVOKE_EVENT) -format '$(FORMAT)'
 
 .PHONY: event
 event: ## write an event built from events/: SOURCE=ForgotPassword LOCALE=nl CLIENT_ID=… MEDIUM=email|sms [OUT=file, - for stdout]
@@ -207,6 +211,10 @@ $(LAMBDA_DIR)/bootstrap: $(GO_SOURCES)
 $(PROVIDER_DIR)/bootstrap: $(PROVIDER_SOURCES)
 	@mkdir -p $(PROVIDER_DIR)
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build $(BUILD_FLAGS) -o $@ ./provider
+
+$(LOCAL_DIR)/sender/bootstrap: $(GO_SOURCES) $(shell find sender delivery -type f 2>/dev/null)
+	@mkdir -p $(LOCAL_DIR)/sender
+	CGO_ENABLED=0 go build $(BUILD_FLAGS) -o $@ ./sender
 
 $(LOCAL_DIR)/bootstrap: $(GO_SOURCES)
 	@mkdir -p $(LOCAL_DIR)
