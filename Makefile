@@ -36,6 +36,7 @@ comma := ,
 BUILD_FLAGS := -tags lambda.norpc$(if $(LAMBDA_TAGS),$(comma)$(LAMBDA_TAGS)) -trimpath -ldflags "-s -w"
 LAMBDA_DIR := build/lambda
 PROVIDER_DIR := build/provider
+SENDER_DIR := build/sender
 PROVIDER_SOURCES := $(shell find provider internal/poolattach -type f) go.mod go.sum
 LOCAL_DIR := build/local
 TEMPLATE_FILES := $(shell find templates -type f)
@@ -45,7 +46,7 @@ GO_SOURCES := $(shell find handler trigger messages -type f) messages/sets_gen.g
 #? CI [test]: non-empty: test does not regenerate messages/sets_gen.go, it checks that the committed one is current
 
 # Not ./...: npm's node_modules holds Go template files that are not part of this module.
-PKGS := ./handler/... ./trigger/... ./messages/... ./templates/... ./infra/... ./provider/... ./internal/... ./tools/...
+PKGS := ./handler/... ./sender/... ./delivery/... ./trigger/... ./messages/... ./templates/... ./infra/... ./provider/... ./internal/... ./tools/...
 
 .PHONY: help
 help: ## list the targets, the variables each takes, and their defaults
@@ -200,8 +201,8 @@ soak: messages/sets_gen.go build/brands.stamp ## 10,000 invocations in one proce
 	go run ./tools/soak -n 10000
 
 .PHONY: build
-build: $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap ## the deployable bootstraps for linux/arm64: build/lambda/ (the trigger), build/provider/
-	@ls -l $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap | awk '{print $$9 ": " $$5 " bytes"}'
+build: $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap $(SENDER_DIR)/bootstrap ## the deployable bootstraps for linux/arm64: build/lambda/ (the trigger), build/provider/, build/sender/ (the custom sender)
+	@ls -l $(LAMBDA_DIR)/bootstrap $(PROVIDER_DIR)/bootstrap $(SENDER_DIR)/bootstrap | awk '{print $$9 ": " $$5 " bytes"}'
 
 $(LAMBDA_DIR)/bootstrap: $(GO_SOURCES)
 	@mkdir -p $(LAMBDA_DIR)
@@ -212,7 +213,13 @@ $(PROVIDER_DIR)/bootstrap: $(PROVIDER_SOURCES)
 	@mkdir -p $(PROVIDER_DIR)
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build $(BUILD_FLAGS) -o $@ ./provider
 
-$(LOCAL_DIR)/sender/bootstrap: $(GO_SOURCES) $(shell find sender delivery -type f 2>/dev/null)
+# The custom sender (-c delivery=customSender, docs/sender.md): a second entry point, so that the
+# CustomMessage bootstrap does not carry the AWS SDK and the Encryption SDK.
+$(SENDER_DIR)/bootstrap: $(GO_SOURCES) $(shell find sender delivery -type f)
+	@mkdir -p $(SENDER_DIR)
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build $(BUILD_FLAGS) -o $@ ./sender
+
+$(LOCAL_DIR)/sender/bootstrap: $(GO_SOURCES) $(shell find sender delivery -type f)
 	@mkdir -p $(LOCAL_DIR)/sender
 	CGO_ENABLED=0 go build $(BUILD_FLAGS) -o $@ ./sender
 

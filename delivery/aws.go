@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/smithy-go"
+
+	"cognito-custom-message/messages"
 )
 
 // Identity is who an email or SMS is from: per brand, else the deployment's defaults.
@@ -173,4 +175,25 @@ func tagValue(s string) string {
 		return "none"
 	}
 	return string(out)
+}
+
+// BrandIdentities maps the compiled brands' sender fields (brand.json) to identities over def: a
+// fromName without a fromEmail names the default address.
+func BrandIdentities(bs []messages.Brand, def Identity) map[string]Identity {
+	out := make(map[string]Identity, len(bs))
+	for _, b := range bs {
+		s := b.Sender
+		id := Identity{ReplyTo: s.ReplyTo, ConfigurationSet: s.SESConfigurationSet, SMSSenderID: s.SMSSenderID}
+		addr := s.FromEmail
+		if addr == "" && s.FromName != "" {
+			if a, err := mail.ParseAddress(def.From); err == nil {
+				addr = a.Address
+			}
+		}
+		if addr != "" {
+			id.From = (&mail.Address{Name: s.FromName, Address: addr}).String()
+		}
+		out[b.Name] = id
+	}
+	return out
 }

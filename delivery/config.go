@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
+	"cognito-custom-message/messages"
 	"cognito-custom-message/trigger"
 )
 
@@ -32,6 +33,7 @@ func FromEnv(ctx context.Context, getenv func(string) string, log *slog.Logger,
 		SMSSenderID:      getenv("SMS_SENDER_ID"),
 		OriginationNum:   getenv("SMS_ORIGINATION_NUMBER"),
 	}}
+	ids.Brands = BrandIdentities(messages.Brands(), ids.Default)
 	d, err := NewKMSDecrypter(ctx, k, key)
 	if err != nil {
 		return nil, err

@@ -170,7 +170,14 @@ type Brand struct {
 	AppName       string
 	DefaultLocale string   // "" when brand.json sets none
 	ClientIDs     []string // the app clients brand.json maps to it
+	Sender        Sender   // the custom sender's identity; empty fields: the deployment's defaults
 	Table         Table
+}
+
+// Sender is a brand's identity in custom-sender mode (brand.json's fromEmail, fromName, replyTo,
+// sesConfigurationSet, smsSenderId); the CustomMessage trigger does not use it.
+type Sender struct {
+	FromEmail, FromName, ReplyTo, SESConfigurationSet, SMSSenderID string
 }
 
 // DefaultBrandName names the default brand (templates/ and APP_NAME) in the log; no brand folder may

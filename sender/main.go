@@ -34,7 +34,7 @@ func main() {
 		logger.Error("custom sender cannot start", "error", err.Error())
 		os.Exit(1)
 	}
-	logger.Debug("custom sender ready", "init_us", time.Since(start).Microseconds())
+	logger.Info("custom sender ready", "init_us", time.Since(start).Microseconds())
 	lambda.Start(s.Handle)
 }
 

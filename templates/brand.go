@@ -51,6 +51,15 @@ type BrandConfig struct {
 	// SupportURL (https) and SupportEmail are shown in the footer, after the locale's "Help:" label.
 	SupportURL   string `json:"supportUrl,omitempty"`
 	SupportEmail string `json:"supportEmail,omitempty"`
+
+	// The custom sender's identity for this brand (docs/sender.md); each left out is the
+	// deployment's default (EMAIL_FROM, EMAIL_REPLY_TO, SES_CONFIGURATION_SET, SMS_SENDER_ID).
+	// FromEmail must be an SES-verified identity; FromName is shown as the sender's name.
+	FromEmail           string `json:"fromEmail,omitempty"`
+	FromName            string `json:"fromName,omitempty"`
+	ReplyTo             string `json:"replyTo,omitempty"`
+	SESConfigurationSet string `json:"sesConfigurationSet,omitempty"`
+	SMSSenderID         string `json:"smsSenderId,omitempty"`
 }
 
 // Default logo size, in CSS pixels, when brand.json gives none: a wordmark's usual proportions.
@@ -100,6 +109,10 @@ var (
 	// A support address goes into a mailto: link: nothing that could add a header (?cc=), a second
 	// address or a character Cognito refuses.
 	supportEmailRe = regexp.MustCompile(`^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}$`)
+	// SES configuration set names: letters, digits, _ and -, up to 64 (SES API reference).
+	configSetRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	// SMS sender IDs: 1–11 letters and digits, at least one letter (SNS / End User Messaging).
+	senderIDRe = regexp.MustCompile(`^[A-Za-z0-9]{0,10}[A-Za-z][A-Za-z0-9]{0,10}$`)
 	// Cognito's app client IDs: 1–128 word characters (API reference, UserPoolClientType.ClientId).
 	clientIDRe = regexp.MustCompile(`^[\w+]{1,128}$`)
 )
@@ -194,7 +207,7 @@ func loadBrand(name string, dir, base fs.FS, shipped []string) (*Brand, []string
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&cfg); err != nil {
-		return nil, append(errs, fmt.Sprintf("%s: %v (known keys: appName, clientIds, defaultLocale, locales, logoUrl, logoWidth, logoHeight, accentColor, supportUrl, supportEmail)", file, err))
+		return nil, append(errs, fmt.Sprintf("%s: %v (known keys: appName, clientIds, defaultLocale, locales, logoUrl, logoWidth, logoHeight, accentColor, supportUrl, supportEmail, fromEmail, fromName, replyTo, sesConfigurationSet, smsSenderId)", file, err))
 	}
 	if dec.More() {
 		return nil, append(errs, fmt.Sprintf("%s: more than one JSON value", file))
@@ -261,6 +274,20 @@ func loadBrand(name string, dir, base fs.FS, shipped []string) (*Brand, []string
 	}
 	if cfg.SupportEmail != "" && !supportEmailRe.MatchString(cfg.SupportEmail) {
 		fail("supportEmail", "%q: one plain address (help@example.com): letters, digits and . _ %% + - before the @, a domain after it", cfg.SupportEmail)
+	}
+	for key, v := range map[string]string{"fromEmail": cfg.FromEmail, "replyTo": cfg.ReplyTo} {
+		if v != "" && !supportEmailRe.MatchString(v) {
+			fail(key, "%q: one plain address (no-reply@example.com); the name goes in fromName", v)
+		}
+	}
+	if clean := messages.Sanitize(cfg.FromName, 64); cfg.FromName != clean || strings.ContainsAny(cfg.FromName, "<>\"\\@,;") {
+		fail("fromName", "%q: at most 64 characters, no control or format characters, none of < > \" \\ @ , ;", cfg.FromName)
+	}
+	if cfg.SESConfigurationSet != "" && !configSetRe.MatchString(cfg.SESConfigurationSet) {
+		fail("sesConfigurationSet", "%q: letters, digits, _ and -, at most 64", cfg.SESConfigurationSet)
+	}
+	if len(cfg.SMSSenderID) > 11 || cfg.SMSSenderID != "" && !senderIDRe.MatchString(cfg.SMSSenderID) {
+		fail("smsSenderId", "%q: 1 to 11 letters and digits, at least one letter", cfg.SMSSenderID)
 	}
 	if len(errs) > 0 {
 		return nil, errs

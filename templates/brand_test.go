@@ -21,7 +21,7 @@ func TestLoadBrands(t *testing.T) {
 	dir := brandTree(map[string]string{
 		"acme/brand.json":         `{"appName":"Acme","clientIds":["abc123"],"logoUrl":"https://cdn.example/l.png","accentColor":"#112233","supportEmail":"help@acme.example"}`,
 		"acme/de/SignUp.sms.txt":  "{{.Code}} ist Ihr Acme-Code.\n",
-		"slim/brand.json":         `{"appName":"Slim","locales":["fr","de"],"defaultLocale":"fr"}`,
+		"slim/brand.json":         `{"appName":"Slim","locales":["fr","de"],"defaultLocale":"fr","fromEmail":"no-reply@slim.example","fromName":"Slim Team","replyTo":"help@slim.example","sesConfigurationSet":"slim-events","smsSenderId":"Slim"}`,
 		"README.md":               "not a brand",
 		"nl-brand/brand.json":     `{"appName":"Nl"}`,
 		"nl-brand/nl/footer.html": "Automatisch verstuurd door {{.AppName}}.",
@@ -47,6 +47,9 @@ func TestLoadBrands(t *testing.T) {
 	}
 	if !strings.Contains(m.Email, `<img src="https://cdn.example/l.png" width="160" height="40" alt="Acme"`) || !strings.Contains(m.Email, "mailto:help@acme.example") {
 		t.Error("acme email lacks its logo (default size) or support address")
+	}
+	if c := slim.Config; c.FromEmail != "no-reply@slim.example" || c.FromName != "Slim Team" || c.ReplyTo != "help@slim.example" || c.SESConfigurationSet != "slim-events" || c.SMSSenderID != "Slim" {
+		t.Errorf("slim sender fields %+v", c)
 	}
 	if _, err := slim.Catalog.Render("ja", "SignUp", testData("Slim")); err == nil {
 		t.Error("slim renders a locale it does not send")
@@ -80,6 +83,13 @@ func TestLoadBrandsErrors(t *testing.T) {
 		{"logo with a quote", map[string]string{"acme/brand.json": `{"appName":"A","logoUrl":"https://x.example/a\"onerror=x"}`}, []string{"logoUrl", "quotes"}},
 		{"support URL", map[string]string{"acme/brand.json": `{"appName":"A","supportUrl":"ftp://x.example"}`}, []string{"supportUrl"}},
 		{"support email", map[string]string{"acme/brand.json": `{"appName":"A","supportEmail":"Help <help@x.example>"}`}, []string{"supportEmail"}},
+		{"from email with a name", map[string]string{"acme/brand.json": `{"appName":"A","fromEmail":"Acme <no-reply@acme.example>"}`}, []string{"fromEmail", "fromName"}},
+		{"reply-to with a header", map[string]string{"acme/brand.json": `{"appName":"A","replyTo":"a@x.example?bcc=b@x.example"}`}, []string{"replyTo"}},
+		{"from name with an address", map[string]string{"acme/brand.json": `{"appName":"A","fromName":"Acme <evil@x.example>"}`}, []string{"fromName"}},
+		{"from name with a newline", map[string]string{"acme/brand.json": "{\"appName\":\"A\",\"fromName\":\"Acme\\nBcc: x\"}"}, []string{"fromName"}},
+		{"configuration set with a space", map[string]string{"acme/brand.json": `{"appName":"A","sesConfigurationSet":"my set"}`}, []string{"sesConfigurationSet"}},
+		{"sender ID too long", map[string]string{"acme/brand.json": `{"appName":"A","smsSenderId":"AcmeCorporation"}`}, []string{"smsSenderId"}},
+		{"sender ID all digits", map[string]string{"acme/brand.json": `{"appName":"A","smsSenderId":"12345"}`}, []string{"smsSenderId"}},
 		{"support email with a header", map[string]string{"acme/brand.json": `{"appName":"A","supportEmail":"help?cc=victim@x.example"}`}, []string{"supportEmail"}},
 		{"support email with NBSP", map[string]string{"acme/brand.json": "{\"appName\":\"A\",\"supportEmail\":\"hi\u00a0x@x.example\"}"}, []string{"supportEmail"}},
 		{"colour", map[string]string{"acme/brand.json": `{"appName":"A","accentColor":"red"}`}, []string{"accentColor"}},

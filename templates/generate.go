@@ -58,7 +58,9 @@ func GenerateBrandsGo(brands []BrandTable) ([]byte, error) {
 	for _, bt := range brands {
 		cfg := bt.Brand.Config
 		ids := slices.Sorted(slices.Values(cfg.ClientIDs))
-		fmt.Fprintf(&tb, "\t{Name: %q, AppName: %q, DefaultLocale: %q, ClientIDs: %#v, Table: ", bt.Brand.Name, cfg.AppName, cfg.DefaultLocale, ids)
+		fmt.Fprintf(&tb, "\t{Name: %q, AppName: %q, DefaultLocale: %q, ClientIDs: %#v, ", bt.Brand.Name, cfg.AppName, cfg.DefaultLocale, ids)
+		fmt.Fprintf(&tb, "Sender: Sender{FromEmail: %q, FromName: %q, ReplyTo: %q, SESConfigurationSet: %q, SMSSenderID: %q}, Table: ",
+			cfg.FromEmail, cfg.FromName, cfg.ReplyTo, cfg.SESConfigurationSet, cfg.SMSSenderID)
 		writeTable(&tb, bt.Table, "\t", pool)
 		tb.WriteString("},\n")
 	}
