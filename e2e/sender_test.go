@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/mail"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -245,5 +246,52 @@ func TestSenderSESDownFailsInvocation(t *testing.T) {
 	}
 	if err := e.ses.Start(e.ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSenderBrandFrom: through an app client mapped to the northwind example brand (BRAND_CLIENTS,
+// as the stack sets it), the sender sends as that brand's own fromName/fromEmail, with the brand's
+// name in the German subject; the pool's other client still gets EMAIL_FROM.
+func TestSenderBrandFrom(t *testing.T) {
+	if !strings.Contains(os.Getenv("LAMBDA_TAGS"), "brands") {
+		t.Fatal("run through `make e2e`, which compiles examples/brands into the function (LAMBDA_TAGS=brands)")
+	}
+	e := setupSender(t)
+	var c struct{ UserPoolClient struct{ ClientId string } }
+	e.aws(&c, "cognito-idp", "create-user-pool-client", "--user-pool-id", e.poolID, "--client-name", "northwind")
+	if err := e.h.RestartFunction(e.ctx, "BRAND_CLIENTS="+c.UserPoolClient.ClientId+"=northwind"); err != nil {
+		t.Fatal(err)
+	}
+	defaultClient := e.client
+	for _, tc := range []struct{ client, email string }{
+		{c.UserPoolClient.ClientId, "kim.weber@example.com"},
+		{defaultClient, "lea.braun@example.com"},
+	} {
+		e.client = tc.client
+		if inv := e.signUp(tc.email); inv.Err != nil {
+			t.Fatalf("%s: the sender failed: %v", tc.email, inv.Err)
+		}
+	}
+	mails, err := e.ses.Emails(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mails) != 2 {
+		t.Fatalf("the SES emulator has %d mails; want 2", len(mails))
+	}
+	for i, tc := range []struct{ email, from, name string }{
+		{"kim.weber@example.com", "Northwind Rail <no-reply@northwind.example>", "Northwind Rail"},
+		{"lea.braun@example.com", senderFrom, appName},
+	} {
+		m := mails[i]
+		if len(m.Destination.To) != 1 || m.Destination.To[0] != tc.email {
+			t.Errorf("mail %d to %v; want %s", i, m.Destination.To, tc.email)
+		}
+		if got, err := mail.ParseAddress(m.From); err != nil || got.String() != mustAddress(t, tc.from).String() {
+			t.Errorf("%s: From = %q; want %q", tc.email, m.From, tc.from)
+		}
+		if !strings.Contains(m.Subject, tc.name) {
+			t.Errorf("%s: subject %q does not name %s", tc.email, m.Subject, tc.name)
+		}
 	}
 }
