@@ -41,6 +41,10 @@ type Options struct {
 	// TriggerArn, when set, is the function's ARN in pools' LambdaConfig: only pools that name it
 	// reach the function (see the package comment).
 	TriggerArn string
+	// CustomEmailSender, when set, makes the function cognito-local's CustomEmailSender trigger
+	// instead of its CustomMessage trigger: cognito-local encrypts each code with the Encryption SDK
+	// under this KMS's key (generator: the alias; also the key ID) before invoking the function.
+	CustomEmailSender *KMS
 }
 
 // Harness is a running cognito-local + recorder + emulator.
@@ -259,6 +263,15 @@ func (h *Harness) startCognitoLocal(ctx context.Context, recorderAddr string) er
 	config := map[string]any{
 		"LambdaClient":     map[string]any{"endpoint": "http://" + recorderAddr},
 		"TriggerFunctions": map[string]any{"CustomMessage": "function"},
+	}
+	if k := h.opts.CustomEmailSender; k != nil {
+		config["TriggerFunctions"] = map[string]any{"CustomEmailSender": "function"}
+		// The rest of KMSConfig is the options of its aws-sdk v2 KMS client (crypto.js).
+		config["KMSConfig"] = map[string]any{
+			"KMSKeyId": k.KeyArn, "KMSKeyAlias": k.Alias,
+			"endpoint": k.Endpoint, "region": Region,
+			"credentials": map[string]any{"accessKeyId": "local", "secretAccessKey": "local"},
+		}
 	}
 	b, _ := json.Marshal(config)
 	if err := os.MkdirAll(filepath.Join(dir, ".cognito"), 0o755); err != nil {

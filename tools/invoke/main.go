@@ -27,15 +27,17 @@ var Formats = []string{"text", "json"}
 
 type config struct {
 	bootstrap string
-	event     string
-	eventSet  bool // -event was given on the command line
-	spec      EventSpec
-	eventsDir string
-	outDir    string // where the HTML and generated events go
-	format    string
-	logs      bool
-	makeEvent bool
-	out       string // -make-event: the file to write, "-" for stdout, "" for build/events/<name>
+	// senderBootstrap runs the custom sender events (CustomEmailSender_*, CustomSMSSender_*).
+	senderBootstrap string
+	event           string
+	eventSet        bool // -event was given on the command line
+	spec            EventSpec
+	eventsDir       string
+	outDir          string // where the HTML and generated events go
+	format          string
+	logs            bool
+	makeEvent       bool
+	out             string // -make-event: the file to write, "-" for stdout, "" for build/events/<name>
 	// emu, when set, is a running emulator to send the event to instead of starting one (tests).
 	emu *lambdarie.Emulator
 }
@@ -43,6 +45,7 @@ type config struct {
 func main() {
 	var c config
 	flag.StringVar(&c.bootstrap, "bootstrap", "build/local/bootstrap", "the bootstrap to run")
+	flag.StringVar(&c.senderBootstrap, "sender-bootstrap", "build/local/sender/bootstrap", "the custom sender's bootstrap, for CustomEmailSender_* and CustomSMSSender_* events")
 	flag.StringVar(&c.event, "event", "events/verify-user-attribute-email-de.json", "the event to send")
 	flag.StringVar(&c.spec.Source, "source", "", "build the event instead: trigger source (SignUp, ResendCode, ForgotPassword, UpdateUserAttribute, VerifyUserAttribute, AdminCreateUser, Authentication)")
 	flag.StringVar(&c.spec.Locale, "locale", "", "with -source: the locale the app asks for (nl, pt-BR, …)")
@@ -76,7 +79,19 @@ func run(c config, stdout, stderr io.Writer) error {
 	}
 	eventPath := c.event
 	var payload []byte
-	if c.building() {
+	if sample, ok := senderSample(c.eventsDir, c.spec.Source); ok {
+		if c.eventSet {
+			return errors.New("EVENT names a file to send and SOURCE builds one: give one or the other")
+		}
+		var err error
+		if payload, err = readSenderSample(sample, c.spec.Source); err != nil {
+			return err
+		}
+		eventPath = filepath.Join(c.outDir, strings.ToLower(strings.ReplaceAll(c.spec.Source, "_", "-"))+".json")
+		if err := writeFile(eventPath, payload); err != nil {
+			return err
+		}
+	} else if c.building() {
 		if c.eventSet {
 			return errors.New("EVENT names a file to send and SOURCE, LOCALE, CLIENT_ID, MEDIUM build one: give one or the other")
 		}
@@ -94,6 +109,10 @@ func run(c config, stdout, stderr io.Writer) error {
 		if payload, err = os.ReadFile(c.event); err != nil {
 			return err
 		}
+	}
+
+	if isSenderEvent(payload) {
+		return runSender(c, eventPath, payload, stdout, stderr)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
