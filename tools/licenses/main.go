@@ -29,6 +29,7 @@ import (
 var Allowed = map[string]string{
 	"Apache-2.0":       "permissive, this project's own",
 	"MIT":              "permissive",
+	"MIT-0":            "permissive (MIT without the attribution clause)",
 	"BSD-2-Clause":     "permissive",
 	"BSD-3-Clause":     "permissive",
 	"0BSD":             "permissive (public-domain-like)",
