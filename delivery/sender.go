@@ -253,6 +253,7 @@ func (s *Sender) logInvocation(ctx context.Context, r Result, err error, total t
 		level = slog.LevelError
 	}
 	attrs := []slog.Attr{
+		slog.String("version", trigger.Version),
 		slog.String("outcome", r.Outcome),
 		slog.String("channel", string(r.Channel)),
 		slog.String("trigger_source", r.Source),
