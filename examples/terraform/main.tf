@@ -8,7 +8,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 5.24, < 7.0"
+      version = ">= 5.32, < 7.0"
     }
   }
 }

@@ -80,7 +80,7 @@ check "alarms: errors, throttles, fallbacks to Cognito's template" \
   "[$fn | select(.type == \"aws_cloudwatch_metric_alarm\") | .values.metric_name] | sort == [\"CognitoTemplateFallbacks\", \"Errors\", \"Throttles\"]"
 mod='.configuration.root_module.module_calls.custom_message'
 check "permission: for cognito-idp, scoped to the pool's ARN and account" \
-  "([$fn | select(.type == \"aws_lambda_permission\")][0].values.principal == \"cognito-idp.amazonaws.com\") and ($mod.expressions.user_pool_arn.references | index(\"aws_cognito_user_pool.this.arn\") != null) and ($mod.module.resources[] | select(.type == \"aws_lambda_permission\") | .expressions.source_account.references | index(\"local.pool_account\") != null)"
+  "([$fn | select(.type == \"aws_lambda_permission\")][0].values.principal == \"cognito-idp.amazonaws.com\") and ($mod.expressions.user_pool_arn.references | index(\"aws_cognito_user_pool.this.arn\") != null) and ($mod.module.resources[] | select(.type == \"aws_lambda_permission\") | .expressions.source_account.references | index(\"local.pool_account\") != null) and ($mod.module.resources[] | select(.type == \"aws_lambda_permission\") | .expressions.source_arn.references | index(\"var.user_pool_arn\") != null)"
 check "pool: lambda_config.custom_message is the module's function" \
   ".configuration.root_module.resources[] | select(.address == \"aws_cognito_user_pool.this\") | .expressions.lambda_config[0].custom_message.references | index(\"module.custom_message.function_arn\") != null"
 
