@@ -46,26 +46,14 @@ func startProcess(ctx context.Context, cmd *exec.Cmd, addr string, log io.Writer
 		return nil, fmt.Errorf("start %s: %w", cmd.Path, err)
 	}
 	go func() { _ = cmd.Wait(); close(p.exited) }()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-		if err == nil {
-			c.Close()
-			return p, nil
-		}
-		select {
-		case <-p.exited:
-			return nil, fmt.Errorf("%s exited before listening on %s:\n%s", cmd.Path, addr, p.log.String())
-		case <-ctx.Done():
-			p.stop()
+	if err := lambdarie.WaitListening(ctx, addr, p.exited, 30*time.Second); err != nil {
+		p.stop()
+		if ctx.Err() != nil {
 			return nil, ctx.Err()
-		case <-time.After(25 * time.Millisecond):
 		}
-		if time.Now().After(deadline) {
-			p.stop()
-			return nil, fmt.Errorf("%s did not listen on %s within 30s:\n%s", cmd.Path, addr, p.log.String())
-		}
+		return nil, fmt.Errorf("%s %v (%s):\n%s", cmd.Path, err, addr, p.log.String())
 	}
+	return p, nil
 }
 
 func (p *process) stop() {

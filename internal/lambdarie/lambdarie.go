@@ -64,23 +64,39 @@ func Start(rie, bootstrap string, env ...string) (*Emulator, error) {
 	}
 	go func() { _ = e.cmd.Wait(); close(e.exited) }()
 
-	deadline := time.Now().Add(20 * time.Second)
+	if err := WaitListening(context.Background(), addr, e.exited, 20*time.Second); err != nil {
+		if !errors.Is(err, ErrExited) {
+			e.Stop()
+		}
+		return nil, fmt.Errorf("emulator %v:\n%s", err, e.Logs())
+	}
+	return e, nil
+}
+
+// ErrExited is WaitListening's answer when the process ended before it listened.
+var ErrExited = errors.New("exited before listening")
+
+// WaitListening polls addr until it accepts TCP connections. It gives up with ErrExited when exited
+// is closed (the process ended), with ctx's error when ctx ends, and after timeout. The emulator and
+// the e2e harness's other emulators (local-kms, the SES emulator) start this way.
+func WaitListening(ctx context.Context, addr string, exited <-chan struct{}, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
 	for {
 		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
 		if err == nil {
 			c.Close()
-			return e, nil
+			return nil
 		}
 		select {
-		case <-e.exited:
-			return nil, fmt.Errorf("emulator exited before listening:\n%s", e.Logs())
-		default:
+		case <-exited:
+			return ErrExited
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(25 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			e.Stop()
-			return nil, fmt.Errorf("emulator did not listen on %s within 20s:\n%s", addr, e.Logs())
+			return fmt.Errorf("did not listen on %s within %v", addr, timeout)
 		}
-		time.Sleep(25 * time.Millisecond)
 	}
 }
 
