@@ -239,8 +239,9 @@ release: messages/sets_gen.go build/brands.stamp ## write dist/: the Lambda zips
 	go run ./tools/release -version '$(VERSION)' -tags '$(GO_TAGS)' -out dist
 	cd dist && sha256sum --quiet -c SHA256SUMS
 
-# Every Go library in the shipped binaries and every npm package of package-lock.json has a license
-# of tools/licenses' allow-list, and docs/licenses.md lists them as they are now.
+# Every Go library in the shipped binaries and every npm package of package-lock.json and of the
+# recipes' lock files (examples/cdk-typescript, examples/amplify: what their users install) has a
+# license of tools/licenses' allow-list, and docs/licenses.md lists them as they are now.
 .PHONY: licenses
 licenses: ## check the dependencies' licenses against the allow-list, and that docs/licenses.md is current
 	@go run ./tools/licenses

@@ -963,3 +963,76 @@ func TestAttachSendersResource(t *testing.T) {
 		t.Error("a refused create updated the pool")
 	}
 }
+
+// TestAttachSendersRollback: the sender attachment is created (and retried), then a later
+// resource of the same deployment fails and CloudFormation rolls back by deleting it: the pool is
+// as it was before the deployment, field for field, but for its modification date and what the
+// documented update rules leave out of any update (poolattach.UpdateInput's adjustments). A create
+// the pool refused rolls back to a pool nobody touched.
+func TestAttachSendersRollback(t *testing.T) {
+	const sender = "arn:aws:lambda:eu-central-1:123456789012:function:CognitoCustomMessage-dev-Sender"
+	const key = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	senderProps := func(pool string) map[string]any {
+		return map[string]any{"ServiceToken": "arn:aws:lambda:eu-central-1:123456789012:function:Provider", "UserPoolId": pool,
+			"SenderArn": sender, "KmsKeyArn": key, "AllowManagedPool": "false"}
+	}
+	snapshot := func(w *world, pool string) string {
+		p := w.cog.Pool(pool)
+		delete(p, "LastModifiedDate")
+		d, err := poolattach.Describe(context.Background(), w.cog.Client(), pool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, adj := poolattach.UpdateInput(d.Pool, "", nil)
+		for _, a := range adj {
+			parts := strings.Split(a.Path, ".")
+			m := p
+			for _, k := range parts[:len(parts)-1] {
+				m, _ = m[k].(map[string]any)
+			}
+			if _, ok := m[parts[len(parts)-1]]; !ok {
+				t.Fatalf("adjusted path %s is not in the pool", a.Path)
+			}
+			delete(m, parts[len(parts)-1])
+		}
+		b, err := json.MarshalIndent(p, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, c := range []struct {
+		fixture, pool string
+		refused       bool
+	}{
+		{"sms-mfa", smsPool, false},
+		{"developer-ses", sesPool, false},
+		{"custom-email-sender-kms", "eu-central-1_Sender0001", true},
+	} {
+		t.Run(c.fixture, func(t *testing.T) {
+			w := newWorld(t, c.fixture)
+			p := w.provider(c.pool)
+			p.Env.SenderArn = sender
+			before := snapshot(w, c.pool)
+			r := w.send(p, cfn.RequestCreate, TypeAttachSenders, "", senderProps(c.pool), nil)
+			if r.ok == c.refused {
+				t.Fatalf("create ok %v (%s); want ok %v", r.ok, r.reason, !c.refused)
+			}
+			if !c.refused {
+				if got := snapshot(w, c.pool); got == before {
+					t.Fatal("the create did not change the pool")
+				}
+				must(t, "retried create", w.send(p, cfn.RequestCreate, TypeAttachSenders, "", senderProps(c.pool), nil))
+			}
+			n := w.cog.Calls("UpdateUserPool")
+			// A later resource fails: the rollback deletes what the create made.
+			must(t, "rollback delete", w.send(p, cfn.RequestDelete, TypeAttachSenders, r.physicalID, senderProps(c.pool), nil))
+			if got := snapshot(w, c.pool); got != before {
+				t.Errorf("after the rollback the pool is\n%s\nwant as before the create\n%s", got, before)
+			}
+			if c.refused && w.cog.Calls("UpdateUserPool") != n {
+				t.Errorf("the rollback of a refused create updated the pool")
+			}
+		})
+	}
+}

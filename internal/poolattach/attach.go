@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 )
 
 // The refusals. Each also matches ErrRefused: the pool was not changed.
@@ -16,21 +18,18 @@ var (
 )
 
 // Attachment is what attaching a function to a pool would do, worked out from one description.
+//
+// Its Err is ErrForeignTrigger, ErrManagedPool or a plan refusal.
 type Attachment struct {
-	PoolID, Function string
-	Options          Options
-	Described        *Described
-	Current          string // the pool's CustomMessage trigger, "" for none
-	Record           Record // this package's record on the pool, if HasRecord
-	HasRecord        bool
-	ManagedBy        string // the CloudFormation stack that manages the pool, if any
-	Previous         string // what a later detach puts back
-	Replaces         string // an earlier function of ours the pool is moved off, if any
-	// Plan is the update to send; nil when the pool already is as it should be, or when Err is set.
-	Plan *Plan
-	// Err is why the attachment is refused (ErrForeignTrigger, ErrManagedPool or a plan refusal);
-	// nil when it may go ahead.
-	Err error
+	Change
+	Function  string
+	Options   Options
+	Current   string // the pool's CustomMessage trigger, "" for none
+	Record    Record // this package's record on the pool, if HasRecord
+	HasRecord bool
+	ManagedBy string // the CloudFormation stack that manages the pool, if any
+	Previous  string // what a later detach puts back
+	Replaces  string // an earlier function of ours the pool is moved off, if any
 }
 
 // PlanAttach describes the pool and works out what attaching function needs, without changing
@@ -53,7 +52,7 @@ func PlanAttach(ctx context.Context, api API, poolID, function string, opt Optio
 
 // PlanAttachTo is PlanAttach on a pool already described.
 func PlanAttachTo(ctx context.Context, api API, d *Described, function string, opt Options) (*Attachment, error) {
-	a := &Attachment{PoolID: deref(d.Pool.Id), Function: function, Options: opt, Described: d, Current: customMessage(d)}
+	a := &Attachment{Change: Change{PoolID: deref(d.Pool.Id), Described: d}, Function: function, Options: opt, Current: customMessage(d)}
 	a.Record, a.HasRecord = RecordOf(d.Pool.UserPoolTags)
 	a.ManagedBy = ManagedBy(d.Pool.UserPoolTags)
 	valid := a.HasRecord && a.Record.Function == a.Current
@@ -66,9 +65,7 @@ func PlanAttachTo(ctx context.Context, api API, d *Described, function string, o
 		a.Replaces = a.Current // our earlier function: move the pool on, keep what was there before us
 		a.Previous = a.Record.Previous
 	case a.ManagedBy != "" && !opt.AllowManaged:
-		a.Err = fmt.Errorf("%w %q (tag aws:cloudformation:stack-name): that stack's next update puts its own LambdaConfig back and silently removes this trigger. "+
-			"Wire the function in that stack instead (README, \"Use an existing user pool\"), or deploy with -c allowManagedPool=true to accept that: %w",
-			ErrManagedPool, a.ManagedBy, ErrRefused)
+		a.Err = refuseManaged(a.ManagedBy, "this trigger", `Wire the function in that stack instead (README, "Use an existing user pool")`)
 		return a, nil
 	case a.Current != "" && !opt.Replace:
 		a.Err = fmt.Errorf("%w (%s): deploy with -c replaceExistingTrigger=true to replace it; it is restored when the stack is deleted: %w",
@@ -86,32 +83,19 @@ func PlanAttachTo(ctx context.Context, api API, d *Described, function string, o
 	if a.Current == function && a.HasRecord && a.Record == want {
 		return a, nil
 	}
-	p, err := NewPlan(ctx, api, d, function, &want)
-	if err != nil {
+	if err := a.plan(ctx, api, function, &want, nil); err != nil {
 		return nil, err
 	}
-	if err := p.Err(); err != nil {
-		a.Err = err
-		return a, nil
-	}
-	a.Plan = p
 	return a, nil
-}
-
-// Apply sends the planned update; it returns Err when the attachment is refused.
-func (a *Attachment) Apply(ctx context.Context, api API) error {
-	return apply(ctx, api, a.PoolID, a.Described, a.Plan, a.Err)
 }
 
 // Detachment is what removing a function from a pool would do.
 type Detachment struct {
-	PoolID, Function string
-	Described        *Described // nil when the pool does not exist
-	Current          string
-	Restore          string // the trigger put back, "" for none
-	Plan             *Plan  // nil when there is nothing to do, or when Err is set
-	Err              error
-	Note             string // why nothing is done, when nothing is
+	Change
+	Function string
+	Current  string
+	Restore  string // the trigger put back, "" for none
+	Note     string // why nothing is done, when nothing is
 }
 
 // PlanDetach works out how to remove function from the pool: only if the pool still points at it
@@ -128,12 +112,12 @@ func PlanDetach(ctx context.Context, api API, poolID, function string) (*Detachm
 func PlanDetachAll(ctx context.Context, api API, poolID, function, sender string) (*Detachment, error) {
 	d, err := Describe(ctx, api, poolID)
 	if errors.Is(err, ErrNotFound) {
-		return &Detachment{PoolID: poolID, Function: function, Note: "the pool no longer exists"}, nil
+		return &Detachment{Change: Change{PoolID: poolID}, Function: function, Note: "the pool no longer exists"}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	x := &Detachment{PoolID: poolID, Function: function, Described: d, Current: customMessage(d)}
+	x := &Detachment{Change: Change{PoolID: poolID, Described: d}, Function: function, Current: customMessage(d)}
 	senders := sendsThrough(d, sender)
 	ours := function != "" && x.Current == function // "": the CustomMessage trigger is not looked at
 	if !ours && !senders {
@@ -152,35 +136,10 @@ func PlanDetachAll(ctx context.Context, api API, poolID, function, sender string
 	} else if r, ok := RecordOf(d.Pool.UserPoolTags); ok {
 		rec = &r // CustomMessage is someone else's: so is the record that goes with it
 	}
-	p, err := newPlan(ctx, api, d, keep, rec, sender)
-	if err != nil {
+	if err := x.plan(ctx, api, keep, rec, func(lc *types.LambdaConfigType) []string { return withoutSenders(lc, sender) }); err != nil {
 		return nil, err
 	}
-	if err := p.Err(); err != nil {
-		x.Err = err
-		return x, nil
-	}
-	x.Plan = p
 	return x, nil
-}
-
-// Apply sends the planned update; it returns Err when the detachment is refused.
-func (x *Detachment) Apply(ctx context.Context, api API) error {
-	return apply(ctx, api, x.PoolID, x.Described, x.Plan, x.Err)
-}
-
-// apply sends a plan, unless it was refused (refused) or there is nothing to do (no plan).
-func apply(ctx context.Context, api API, poolID string, d *Described, p *Plan, refused error) error {
-	if refused != nil {
-		return refused
-	}
-	if p == nil {
-		return nil
-	}
-	if _, err := api.UpdateUserPool(ctx, p.Input); err != nil {
-		return explain(poolID, d, err)
-	}
-	return nil
 }
 
 // explain adds what the operator can do to a refused UpdateUserPool.

@@ -8,7 +8,10 @@
 // the exception of UserPoolTier, if you don't provide a value for an attribute, Amazon Cognito sets
 // it to its default value"). So every change here is DescribeUserPool, then UpdateUserPool with
 // every updatable setting carried over from the description and only LambdaConfig.CustomMessage
-// (and this package's own tags) changed.
+// (and this package's own tags) changed. Change is that round trip; the CustomMessage attachment
+// (PlanAttach), the custom sender attachment (PlanAttachSenders, which sets CustomEmailSender,
+// CustomSMSSender and KMSKeyID instead) and the detachment (PlanDetachAll) differ only in the
+// LambdaConfig fields they set and what they put back.
 //
 // # Why the raw answer is read too
 //

@@ -115,21 +115,18 @@ func orNone(s string) string {
 // package's tags from rec (nil removes them), serializes it exactly as the SDK will send it
 // (nothing is sent), and compares that with the raw description, field by field at every depth.
 func NewPlan(ctx context.Context, api API, d *Described, customMessage string, rec *Record) (*Plan, error) {
-	return newPlan(ctx, api, d, customMessage, rec, "")
-}
-
-// newPlan is NewPlan that also removes the custom senders that invoke sender, and KMSKeyID when no
-// custom sender is left (withoutSenders); "" changes neither.
-func newPlan(ctx context.Context, api API, d *Described, customMessage string, rec *Record, sender string) (*Plan, error) {
-	return newPlanWith(ctx, api, d, customMessage, rec, func(lc *types.LambdaConfigType) []string { return withoutSenders(lc, sender) })
+	return newPlanWith(ctx, api, d, customMessage, rec, nil)
 }
 
 // newPlanWith is NewPlan with a change of the request's LambdaConfig besides CustomMessage: change
 // edits it and returns the paths it changed on purpose, which the comparison then counts as
-// changes rather than losses.
+// changes rather than losses; nil changes nothing else.
 func newPlanWith(ctx context.Context, api API, d *Described, customMessage string, rec *Record, change func(*types.LambdaConfigType) []string) (*Plan, error) {
 	in, adj := UpdateInput(d.Pool, customMessage, rec)
-	removed := change(in.LambdaConfig)
+	var removed []string
+	if change != nil {
+		removed = change(in.LambdaConfig)
+	}
 	body, err := serialize(ctx, api, in)
 	if err != nil {
 		return nil, err

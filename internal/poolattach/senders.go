@@ -15,13 +15,11 @@ var ErrForeignSender = errors.New("the user pool already has a custom sender tri
 const SenderVersion = types.CustomEmailSenderLambdaVersionTypeV10
 
 // SenderAttachment is what wiring a custom sender function into a pool would do.
+// Its Err is ErrForeignSender, ErrManagedPool or a plan refusal.
 type SenderAttachment struct {
-	PoolID, Sender, Key string
-	Described           *Described
-	ManagedBy           string
-	// Plan is the update to send; nil when the pool already is as it should be, or when Err is set.
-	Plan *Plan
-	Err  error // why the attachment is refused (ErrForeignSender, ErrManagedPool, a plan refusal)
+	Change
+	Sender, Key string
+	ManagedBy   string
 }
 
 // PlanAttachSenders describes the pool and works out the update that makes sender its
@@ -36,10 +34,9 @@ func PlanAttachSenders(ctx context.Context, api API, poolID, sender, key string,
 	if err != nil {
 		return nil, err
 	}
-	a := &SenderAttachment{PoolID: deref(d.Pool.Id), Sender: sender, Key: key, Described: d, ManagedBy: ManagedBy(d.Pool.UserPoolTags)}
+	a := &SenderAttachment{Change: Change{PoolID: deref(d.Pool.Id), Described: d}, Sender: sender, Key: key, ManagedBy: ManagedBy(d.Pool.UserPoolTags)}
 	if a.ManagedBy != "" && !opt.AllowManaged {
-		a.Err = fmt.Errorf("%w %q (tag aws:cloudformation:stack-name): that stack's next update puts its own LambdaConfig back and silently removes the custom senders. "+
-			"Wire the sender in that stack instead, or deploy with -c allowManagedPool=true to accept that: %w", ErrManagedPool, a.ManagedBy, ErrRefused)
+		a.Err = refuseManaged(a.ManagedBy, "the custom senders", "Wire the sender in that stack instead")
 		return a, nil
 	}
 	var lc types.LambdaConfigType
@@ -69,24 +66,8 @@ func PlanAttachSenders(ctx context.Context, api API, poolID, sender, key string,
 	if r, ok := RecordOf(d.Pool.UserPoolTags); ok {
 		rec = &r // the CustomMessage attachment's record, if any, stays with it
 	}
-	p, err := newPlanWith(ctx, api, d, customMessage(d), rec, func(l *types.LambdaConfigType) []string {
-		l.CustomEmailSender = &types.CustomEmailLambdaVersionConfigType{LambdaArn: &sender, LambdaVersion: SenderVersion}
-		l.CustomSMSSender = &types.CustomSMSLambdaVersionConfigType{LambdaArn: &sender, LambdaVersion: types.CustomSMSSenderLambdaVersionType(SenderVersion)}
-		l.KMSKeyID = &key
-		return []string{"LambdaConfig.CustomEmailSender", "LambdaConfig.CustomSMSSender", "LambdaConfig.KMSKeyID"}
-	})
-	if err != nil {
+	if err := a.plan(ctx, api, customMessage(d), rec, func(lc *types.LambdaConfigType) []string { return withSenders(lc, sender, key) }); err != nil {
 		return nil, err
 	}
-	if err := p.Err(); err != nil {
-		a.Err = err
-		return a, nil
-	}
-	a.Plan = p
 	return a, nil
-}
-
-// Apply sends the planned update; it returns Err when the attachment is refused.
-func (a *SenderAttachment) Apply(ctx context.Context, api API) error {
-	return apply(ctx, api, a.PoolID, a.Described, a.Plan, a.Err)
 }

@@ -121,6 +121,15 @@ func UpdateInput(pool *types.UserPoolType, customMessage string, rec *Record) (*
 	return in, adj
 }
 
+// withSenders makes sender lc's CustomEmailSender and CustomSMSSender (SenderVersion) with key as
+// KMSKeyID, and returns the paths it set: what withoutSenders takes out again.
+func withSenders(lc *types.LambdaConfigType, sender, key string) []string {
+	lc.CustomEmailSender = &types.CustomEmailLambdaVersionConfigType{LambdaArn: &sender, LambdaVersion: SenderVersion}
+	lc.CustomSMSSender = &types.CustomSMSLambdaVersionConfigType{LambdaArn: &sender, LambdaVersion: types.CustomSMSSenderLambdaVersionType(SenderVersion)}
+	lc.KMSKeyID = &key
+	return []string{"LambdaConfig.CustomEmailSender", "LambdaConfig.CustomSMSSender", "LambdaConfig.KMSKeyID"}
+}
+
 // withoutSenders removes from lc the custom sender triggers (CustomEmailSender, CustomSMSSender)
 // whose function is sender, and KMSKeyID once no custom sender is left (Cognito refuses a custom
 // sender without a key: rule custom-sender-kms, but keeps nothing for a key without one). It

@@ -7,7 +7,8 @@
 // The Go side is google/go-licenses (a go.mod tool), run over the packages of each shipped binary
 // for linux/arm64 and linux/amd64 with the release build's tags, so the list is what the zips link.
 // It identifies each library's LICENSE file with Google's licenseclassifier, offline. The npm side
-// reads package-lock.json's license fields: npm copies them from each package.json, and there is no
+// reads the license fields of every lock file in Locks — the project's own tools and what a user of
+// each TypeScript recipe installs: npm copies them from each package.json, and there is no
 // maintained Go library for the lock file, so this small reader is written here.
 package main
 
@@ -50,6 +51,40 @@ var npmReviewed = map[string]string{
 	"querystring@0.2.0": "MIT",
 }
 
+// npmAccepted are lock-file packages whose declared license is outside Allowed but was reviewed
+// for what this project does with them, keyed by name, with the one license accepted: a package that
+// changes its license is refused again (a new version of the same data is not).
+var npmAccepted = map[string]string{
+	// Browser-support data (JSON) repacked from caniuse.com, which browserslist reads: a build tool
+	// in @aws-amplify/backend's tree, a dev dependency of the Amplify recipe. Attribution only; none
+	// of it is deployed or shipped in a zip.
+	"caniuse-lite": "CC-BY-4.0",
+}
+
+// Lock is a package-lock.json the check reads, and the page's section for it.
+type Lock struct {
+	Path  string // relative to the repository root
+	Title string
+	About string // what installs it, and whether any of it ships
+}
+
+// Locks are the lock files checked: the project's own tools, and each recipe's, which are what a
+// user of the recipe installs with npm ci.
+var Locks = []Lock{
+	{"package-lock.json", "npm packages (development tools only)",
+		"`package-lock.json` pins the CDK CLI and cognito-local for the tests and `make deploy`; none of it\nis in a zip."},
+	{"examples/cdk-typescript/package-lock.json", "npm packages of the CDK TypeScript recipe",
+		"What a user of `examples/cdk-typescript` installs with `npm ci`: aws-cdk-lib, constructs, the CDK CLI\nand the TypeScript toolchain. The function itself is the release zip; none of this is in it."},
+	{"examples/amplify/package-lock.json", "npm packages of the Amplify Gen 2 recipe",
+		"What a user of `examples/amplify` installs with `npm ci`: @aws-amplify/backend and its CLI, the CDK\nand the TypeScript toolchain. The function itself is the release zip; none of this is in it."},
+}
+
+// LockLibs are the packages of one lock file.
+type LockLibs struct {
+	Lock
+	Libs []Lib
+}
+
 // Binaries are the shipped functions' packages (as tools/release builds them) and their names.
 var Binaries = []struct{ Package, Name string }{
 	{"./handler", "cognito-custom-message (the CustomMessage trigger)"},
@@ -79,15 +114,10 @@ func run(write bool) error {
 	if err != nil {
 		return err
 	}
-	lock, err := os.ReadFile("package-lock.json")
+	locks, bad, err := CheckLocks(".")
 	if err != nil {
 		return err
 	}
-	npmLibs, err := NPM(lock)
-	if err != nil {
-		return err
-	}
-	var bad []string
 	nGo := 0
 	for _, b := range Binaries {
 		for _, l := range goLibs[b.Package] {
@@ -97,12 +127,7 @@ func run(write bool) error {
 			}
 		}
 	}
-	for _, l := range npmLibs {
-		if !AllowedExpr(l.License) {
-			bad = append(bad, fmt.Sprintf("npm %s@%s: %q", l.Name, l.Version, l.License))
-		}
-	}
-	page := Page(goLibs, npmLibs)
+	page := Page(goLibs, locks)
 	if write {
 		if err := os.WriteFile(doc, page, 0o644); err != nil {
 			return err
@@ -113,8 +138,46 @@ func run(write bool) error {
 	if len(bad) > 0 {
 		return errors.New("not allowed (see " + doc + " for the allow-list):\n  " + strings.Join(bad, "\n  "))
 	}
-	fmt.Printf("    licenses: %d Go libraries in the binaries, %d npm packages, all allowed\n", nGo, len(npmLibs))
+	var counts []string
+	for _, l := range locks {
+		counts = append(counts, fmt.Sprintf("%d in %s", len(l.Libs), l.Path))
+	}
+	fmt.Printf("    licenses: %d Go libraries in the binaries, npm packages %s, all allowed\n", nGo, strings.Join(counts, ", "))
 	return nil
+}
+
+// CheckLocks reads every lock file of Locks under root and returns their packages, and one line for
+// each package whose license is not allowed (AllowedNPM). A missing lock file is an error: a recipe
+// that stopped pinning its packages is not a recipe with nothing to check.
+func CheckLocks(root string) ([]LockLibs, []string, error) {
+	var out []LockLibs
+	var bad []string
+	for _, lk := range Locks {
+		b, err := os.ReadFile(filepath.Join(root, lk.Path))
+		if err != nil {
+			return nil, nil, err
+		}
+		libs, err := NPM(b)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", lk.Path, err)
+		}
+		for _, l := range libs {
+			if !AllowedNPM(l) {
+				bad = append(bad, fmt.Sprintf("npm %s@%s (in %s): %q", l.Name, l.Version, lk.Path, l.License))
+			}
+		}
+		out = append(out, LockLibs{lk, libs})
+	}
+	return out, bad, nil
+}
+
+// AllowedNPM reports whether an npm package's license is allowed: an allowed expression, or the
+// license npmAccepted names for it.
+func AllowedNPM(l Lib) bool {
+	if lic, ok := npmAccepted[l.Name]; ok && l.License == lic {
+		return true
+	}
+	return AllowedExpr(l.License)
 }
 
 // goLicenses runs go-licenses over each binary's packages for both architectures and returns the
@@ -203,10 +266,10 @@ func NPM(lock []byte) ([]Lib, error) {
 		} `json:"packages"`
 	}
 	if err := json.Unmarshal(lock, &l); err != nil {
-		return nil, fmt.Errorf("package-lock.json: %w", err)
+		return nil, err
 	}
 	if l.LockfileVersion < 2 {
-		return nil, fmt.Errorf("package-lock.json: lockfileVersion %d has no packages map; want 2 or 3", l.LockfileVersion)
+		return nil, fmt.Errorf("lockfileVersion %d has no packages map; want 2 or 3", l.LockfileVersion)
 	}
 	var libs []Lib
 	for path, p := range l.Packages {
@@ -258,13 +321,13 @@ func AllowedExpr(expr string) bool {
 }
 
 // Page renders docs/licenses.md.
-func Page(goLibs map[string][]Lib, npmLibs []Lib) []byte {
+func Page(goLibs map[string][]Lib, locks []LockLibs) []byte {
 	var b strings.Builder
 	b.WriteString("# Licenses\n\n")
 	b.WriteString("This project is licensed under the Apache License 2.0 ([LICENSE](../LICENSE), [NOTICE](../NOTICE)).\n")
 	b.WriteString("This page is generated by `make licenses-doc` (`go run ./tools/licenses -write`); `make licenses`,\n")
 	b.WriteString("part of `make test`, fails when a dependency's license is not in the list below or when this page\n")
-	b.WriteString("no longer matches the modules and `package-lock.json`.\n\n")
+	b.WriteString("no longer matches the modules and the lock files (`package-lock.json`, the recipes').\n\n")
 	b.WriteString("## Allowed licenses\n\n| License | Why it is compatible |\n| --- | --- |\n")
 	ids := make([]string, 0, len(Allowed))
 	for id := range Allowed {
@@ -288,8 +351,17 @@ func Page(goLibs map[string][]Lib, npmLibs []Lib) []byte {
 			fmt.Fprintf(&b, "| %s | %s | %s |\n", l.Name, l.Version, l.License)
 		}
 	}
+	for i, lk := range locks {
+		npmSection(&b, lk, i == 0)
+	}
+	return []byte(b.String())
+}
+
+// npmSection writes one lock file's section: the count per license, the packages reviewed by hand,
+// and the table — folded for a recipe's, which runs to a thousand rows.
+func npmSection(b *strings.Builder, lk LockLibs, own bool) {
 	count := map[string]int{}
-	for _, l := range npmLibs {
+	for _, l := range lk.Libs {
 		count[l.License]++
 	}
 	lics := make([]string, 0, len(count))
@@ -302,32 +374,38 @@ func Page(goLibs map[string][]Lib, npmLibs []Lib) []byte {
 		}
 		return lics[i] < lics[j]
 	})
-	b.WriteString("\n## npm packages (development tools only)\n\n")
-	b.WriteString("`package-lock.json` pins the CDK CLI and cognito-local for the tests and `make deploy`; none of it\n")
-	fmt.Fprintf(&b, "is in a zip. %d packages:", len(npmLibs))
+	fmt.Fprintf(b, "\n## %s\n\n%s %d packages:", lk.Title, lk.About, len(lk.Libs))
 	for i, l := range lics {
 		sep := ","
 		if i == 0 {
 			sep = ""
 		}
-		fmt.Fprintf(&b, "%s %s %d", sep, l, count[l])
+		fmt.Fprintf(b, "%s %s %d", sep, l, count[l])
 	}
-	b.WriteString(". Reviewed by hand (the lock file has no license for them):")
-	keys := make([]string, 0, len(npmReviewed))
-	for k := range npmReviewed {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for i, k := range keys {
-		sep := ","
-		if i == 0 {
-			sep = ""
+	var reviewed, accepted []string
+	for _, l := range lk.Libs {
+		if lic, ok := npmReviewed[l.Name+"@"+l.Version]; ok && l.License == lic {
+			reviewed = append(reviewed, fmt.Sprintf("%s@%s (%s)", l.Name, l.Version, lic))
 		}
-		fmt.Fprintf(&b, "%s %s (%s)", sep, k, npmReviewed[k])
+		if lic, ok := npmAccepted[l.Name]; ok && l.License == lic {
+			accepted = append(accepted, fmt.Sprintf("%s@%s (%s)", l.Name, l.Version, lic))
+		}
 	}
-	b.WriteString(".\n\n| Package | Version | License |\n| --- | --- | --- |\n")
-	for _, l := range npmLibs {
-		fmt.Fprintf(&b, "| %s | %s | %s |\n", l.Name, l.Version, l.License)
+	if len(reviewed) > 0 {
+		b.WriteString(". Reviewed by hand (the lock file has no license for them): " + strings.Join(reviewed, ", "))
 	}
-	return []byte(b.String())
+	if len(accepted) > 0 {
+		b.WriteString(". Accepted outside the list, for the reason in tools/licenses (npmAccepted): " + strings.Join(accepted, ", "))
+	}
+	b.WriteString(".\n\n")
+	if !own {
+		fmt.Fprintf(b, "<details><summary>The %d packages of <code>%s</code></summary>\n\n", len(lk.Libs), lk.Path)
+	}
+	b.WriteString("| Package | Version | License |\n| --- | --- | --- |\n")
+	for _, l := range lk.Libs {
+		fmt.Fprintf(b, "| %s | %s | %s |\n", l.Name, l.Version, l.License)
+	}
+	if !own {
+		b.WriteString("\n</details>\n")
+	}
 }

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -73,5 +77,100 @@ func TestParseReport(t *testing.T) {
 		if _, err := ParseReport([]byte(bad)); err == nil {
 			t.Errorf("ParseReport(%q) accepted", bad)
 		}
+	}
+}
+
+// writeLocks writes a minimal lock file for every entry of Locks under a temporary root, with
+// extra packages (path → JSON) in the one at path.
+func writeLocks(t *testing.T, path string, extra map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for _, lk := range Locks {
+		pkgs := `"": {"name": "x"}, "node_modules/aws-cdk-lib": {"version": "2.276.0", "license": "Apache-2.0"}`
+		if lk.Path == path {
+			for k, v := range extra {
+				pkgs += fmt.Sprintf(", %q: %s", k, v)
+			}
+		}
+		f := filepath.Join(root, lk.Path)
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, []byte(`{"lockfileVersion": 3, "packages": {`+pkgs+`}}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+// TestCheckLocksRecipes: the recipes' lock files are held to the same allow-list as the project's
+// own: a disallowed license in one fails the check and names the lock file; the one accepted
+// exception holds only for its package and its license; a recipe without a lock file is an error.
+func TestCheckLocksRecipes(t *testing.T) {
+	for _, path := range []string{"examples/cdk-typescript/package-lock.json", "examples/amplify/package-lock.json"} {
+		t.Run(path, func(t *testing.T) {
+			root := writeLocks(t, path, map[string]string{
+				"node_modules/gpl":                        `{"version": "1.0.0", "license": "GPL-3.0-only"}`,
+				"node_modules/caniuse-lite":               `{"version": "1.0.30001829", "license": "CC-BY-4.0"}`,
+				"node_modules/a/node_modules/other-data":  `{"version": "2.0.0", "license": "CC-BY-4.0"}`,
+				"node_modules/b/node_modules/unlicensed":  `{"version": "0.1.0"}`,
+				"node_modules/c/node_modules/dual-choice": `{"version": "1.0.0", "license": "(MIT OR GPL-3.0-or-later)"}`,
+			})
+			locks, bad, err := CheckLocks(root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []string{
+				`npm gpl@1.0.0 (in ` + path + `): "GPL-3.0-only"`,
+				`npm other-data@2.0.0 (in ` + path + `): "CC-BY-4.0"`,
+				`npm unlicensed@0.1.0 (in ` + path + `): ""`,
+			}
+			sort.Strings(bad)
+			if !reflect.DeepEqual(bad, want) {
+				t.Errorf("refused\n  %s\nwant\n  %s", strings.Join(bad, "\n  "), strings.Join(want, "\n  "))
+			}
+			if len(locks) != len(Locks) {
+				t.Fatalf("%d lock files read; want %d", len(locks), len(Locks))
+			}
+			page := string(Page(nil, locks))
+			if !strings.Contains(page, "Accepted outside the list, for the reason in tools/licenses (npmAccepted): caniuse-lite@1.0.30001829 (CC-BY-4.0)") ||
+				!strings.Contains(page, "| gpl | 1.0.0 | GPL-3.0-only |") {
+				t.Errorf("the page does not list the recipe's packages and its exception:\n%s", page)
+			}
+		})
+	}
+	t.Run("the accepted package under another license", func(t *testing.T) {
+		root := writeLocks(t, "examples/amplify/package-lock.json", map[string]string{
+			"node_modules/caniuse-lite": `{"version": "1.0.40000000", "license": "CC-BY-NC-4.0"}`,
+		})
+		if _, bad, err := CheckLocks(root); err != nil || len(bad) != 1 || !strings.Contains(bad[0], "caniuse-lite@1.0.40000000") {
+			t.Errorf("refused %v, err %v; want caniuse-lite refused", bad, err)
+		}
+	})
+	t.Run("a recipe without a lock file", func(t *testing.T) {
+		root := writeLocks(t, "", nil)
+		if err := os.Remove(filepath.Join(root, "examples/amplify/package-lock.json")); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := CheckLocks(root); err == nil {
+			t.Error("a missing recipe lock file passed the check")
+		}
+	})
+}
+
+// TestLocksAreReal: every lock file the check names exists in the repository, so that the list
+// cannot silently point nowhere.
+func TestLocksAreReal(t *testing.T) {
+	locks, bad, err := CheckLocks(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range locks {
+		if len(l.Libs) == 0 {
+			t.Errorf("%s has no packages", l.Path)
+		}
+	}
+	if len(bad) > 0 {
+		t.Errorf("the repository's lock files have disallowed licenses:\n  %s", strings.Join(bad, "\n  "))
 	}
 }

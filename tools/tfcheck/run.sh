@@ -76,8 +76,16 @@ check "log group: 30 days, kept on destroy" \
 # The policy document waits for the log group's ARN, so the plan has it as a data source to read.
 check "role: may only create log streams and put log events in its log group" \
   "[.resource_changes[] | select(.address == \"module.custom_message.data.aws_iam_policy_document.logs\") | .change.after.statement][0] | length == 1 and (.[0].actions | sort) == [\"logs:CreateLogStream\", \"logs:PutLogEvents\"] and (.[0].resources | length) == 1"
-check "alarms: errors, throttles, fallbacks to Cognito's template" \
-  "[$fn | select(.type == \"aws_cloudwatch_metric_alarm\") | .values.metric_name] | sort == [\"CognitoTemplateFallbacks\", \"Errors\", \"Throttles\"]"
+alarms="[$fn | select(.type == \"aws_cloudwatch_metric_alarm\")]"
+check "alarms: errors, throttles, fallbacks to Cognito's template, each on its metric" \
+  "$alarms | map({index, name: .values.alarm_name, ns: .values.namespace, metric: .values.metric_name, dims: .values.dimensions}) | sort_by(.index) == [
+    {index: \"cognito_template_fallbacks\", name: \"acme-custom-message-cognito-template-fallbacks\", ns: \"CognitoCustomMessage/acme-custom-message\", metric: \"CognitoTemplateFallbacks\", dims: null},
+    {index: \"errors\", name: \"acme-custom-message-errors\", ns: \"AWS/Lambda\", metric: \"Errors\", dims: {FunctionName: \"acme-custom-message\"}},
+    {index: \"throttles\", name: \"acme-custom-message-throttles\", ns: \"AWS/Lambda\", metric: \"Throttles\", dims: {FunctionName: \"acme-custom-message\"}}]"
+check "alarms: each fires on one occurrence in 5 minutes, and missing data is not an alarm" \
+  "$alarms | length == 3 and all(.[]; .values | .statistic == \"Sum\" and .period == 300 and .evaluation_periods == 1 and .threshold == 1 and .comparison_operator == \"GreaterThanOrEqualToThreshold\" and .treat_missing_data == \"notBreaching\")"
+check "alarms: the fallback alarm counts the metric filter's metric" \
+  "[$fn | select(.type == \"aws_cloudwatch_log_metric_filter\")][0].values.metric_transformation[0] as \$m | $alarms | map(select(.index == \"cognito_template_fallbacks\"))[0].values | .namespace == \$m.namespace and .metric_name == \$m.name"
 mod='.configuration.root_module.module_calls.custom_message'
 check "permission: for cognito-idp, scoped to the pool's ARN and account" \
   "([$fn | select(.type == \"aws_lambda_permission\")][0].values.principal == \"cognito-idp.amazonaws.com\") and ($mod.expressions.user_pool_arn.references | index(\"aws_cognito_user_pool.this.arn\") != null) and ($mod.module.resources[] | select(.type == \"aws_lambda_permission\") | .expressions.source_account.references | index(\"local.pool_account\") != null) and ($mod.module.resources[] | select(.type == \"aws_lambda_permission\") | .expressions.source_arn.references | index(\"var.user_pool_arn\") != null)"

@@ -76,4 +76,14 @@ describe('amplify/backend.ts', () => {
     }
     auth.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.fallback = "cognito_template" }' });
   });
+
+  it('counts fallbacks in a namespace of its own stack, which its alarm reads', () => {
+    // The auth stack's own name at deploy time: unique in the account, so a sandbox's fallbacks
+    // never raise a branch's alarm.
+    const perStack = { 'Fn::Join': ['', ['CognitoCustomMessage/', { Ref: 'AWS::StackName' }]] };
+    const filters = Object.values<any>(auth.findResources('AWS::Logs::MetricFilter'));
+    assert.equal(filters.length, 1);
+    assert.deepEqual(filters[0].Properties.MetricTransformations[0].MetricNamespace, perStack);
+    auth.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CognitoTemplateFallbacks', Namespace: perStack });
+  });
 });

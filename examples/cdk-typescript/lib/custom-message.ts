@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,7 +18,11 @@ export interface CustomMessageTriggerProps {
   readonly defaultLocale?: string;
   /** How long CloudWatch keeps the function's log; the Go stack's default is a month. */
   readonly logRetention?: logs.RetentionDays;
-  /** The namespace of the fallback metrics read from the function's JSON log. */
+  /**
+   * The namespace of the fallback metric read from the function's JSON log; by default
+   * CognitoCustomMessage/<stack name>, as the Go stack's, so that two stacks in one account and
+   * region never add up each other's fallbacks. Another value must be unique the same way.
+   */
   readonly metricNamespace?: string;
 }
 
@@ -33,6 +37,8 @@ export class CustomMessageTrigger extends Construct {
   readonly function: lambda.Function;
   readonly logGroup: logs.LogGroup;
   readonly alarms: cloudwatch.Alarm[];
+  /** The namespace of the fallback metric (props.metricNamespace, or one per stack). */
+  readonly metricNamespace: string;
 
   constructor(scope: Construct, id: string, props: CustomMessageTriggerProps) {
     super(scope, id);
@@ -73,11 +79,12 @@ export class CustomMessageTrigger extends Construct {
     // addTrigger also grants cognito-idp.amazonaws.com the invoke permission, scoped to this pool.
     props.userPool.addTrigger(cognito.UserPoolOperation.CUSTOM_MESSAGE, this.function);
 
+    this.metricNamespace = props.metricNamespace ?? `CognitoCustomMessage/${Stack.of(this).stackName}`;
     const period = Duration.minutes(5);
     const fallbacks = new logs.MetricFilter(this, 'CognitoTemplateFallbacks', {
       logGroup: this.logGroup,
       filterPattern: logs.FilterPattern.stringValue('$.fallback', '=', 'cognito_template'),
-      metricNamespace: props.metricNamespace ?? 'CognitoCustomMessage',
+      metricNamespace: this.metricNamespace,
       metricName: 'CognitoTemplateFallbacks',
       metricValue: '1',
       defaultValue: 0,

@@ -105,4 +105,20 @@ describe('ExampleStack', () => {
       MetricName: 'CognitoTemplateFallbacks', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
   });
+
+  it('counts fallbacks in a namespace of its own stack, which its alarm reads', () => {
+    // GIVEN a second stack of the recipe deployed next to it (same account and region); its own
+    // app, since the first one has been synthesized already
+    const other = new ExampleStack(new App({ outdir: join(dir, 'other.out') }), 'Other', { zipPath, appName: 'Acme' });
+    const namespaces = [stack, other].map(s => {
+      const t = Template.fromStack(s);
+      const filters = Object.values<any>(t.findResources('AWS::Logs::MetricFilter'));
+      assert.equal(filters.length, 1);
+      const ns = filters[0].Properties.MetricTransformations[0].MetricNamespace;
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CognitoTemplateFallbacks', Namespace: ns });
+      return ns;
+    });
+    // THEN each counts its own fallbacks: one stack's never raise the other's alarm
+    assert.deepEqual(namespaces, ['CognitoCustomMessage/Test', 'CognitoCustomMessage/Other']);
+  });
 });

@@ -113,42 +113,40 @@ resource "aws_cloudwatch_log_metric_filter" "cognito_template_fallbacks" {
   }
 }
 
-resource "aws_cloudwatch_metric_alarm" "cognito_template_fallbacks" {
-  alarm_name          = "${var.function_name}-cognito-template-fallbacks"
-  alarm_description   = "The CustomMessage trigger left messages to Cognito's own template (see fallback_reason in its log): a broken template, an event without a usable code placeholder, a panic or a deadline too close."
-  namespace           = local.metric_ns
-  metric_name         = aws_cloudwatch_log_metric_filter.cognito_template_fallbacks.metric_transformation[0].name
-  statistic           = "Sum"
-  period              = local.alarm_period
-  evaluation_periods  = 1
-  threshold           = 1
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_topic_arn == "" ? [] : [var.alarm_topic_arn]
+# The alarms differ only in what they count; each fires on one occurrence in 5 minutes. Their
+# addresses are aws_cloudwatch_metric_alarm.this["<key>"].
+locals {
+  alarms = {
+    cognito_template_fallbacks = {
+      description = "The CustomMessage trigger left messages to Cognito's own template (see fallback_reason in its log): a broken template, an event without a usable code placeholder, a panic or a deadline too close."
+      namespace   = local.metric_ns
+      metric      = aws_cloudwatch_log_metric_filter.cognito_template_fallbacks.metric_transformation[0].name
+      dimensions  = null # the metric filter's metric has none
+    }
+    errors = {
+      description = "The CustomMessage trigger returned errors or timed out: Cognito fails the user's request."
+      namespace   = "AWS/Lambda"
+      metric      = "Errors"
+      dimensions  = { FunctionName = aws_lambda_function.this.function_name }
+    }
+    # Lambda refuses a throttled invocation before the code runs: neither errors nor fallbacks see it.
+    throttles = {
+      description = "The CustomMessage trigger was throttled (account or reserved concurrency exhausted): Cognito fails the user's request."
+      namespace   = "AWS/Lambda"
+      metric      = "Throttles"
+      dimensions  = { FunctionName = aws_lambda_function.this.function_name }
+    }
+  }
 }
 
-resource "aws_cloudwatch_metric_alarm" "errors" {
-  alarm_name          = "${var.function_name}-errors"
-  alarm_description   = "The CustomMessage trigger returned errors or timed out: Cognito fails the user's request."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
-  statistic           = "Sum"
-  period              = local.alarm_period
-  evaluation_periods  = 1
-  threshold           = 1
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_topic_arn == "" ? [] : [var.alarm_topic_arn]
-}
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
 
-# Lambda refuses a throttled invocation before the code runs: neither errors nor fallbacks see it.
-resource "aws_cloudwatch_metric_alarm" "throttles" {
-  alarm_name          = "${var.function_name}-throttles"
-  alarm_description   = "The CustomMessage trigger was throttled (account or reserved concurrency exhausted): Cognito fails the user's request."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Throttles"
-  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
+  alarm_name          = "${var.function_name}-${replace(each.key, "_", "-")}"
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric
+  dimensions          = each.value.dimensions
   statistic           = "Sum"
   period              = local.alarm_period
   evaluation_periods  = 1

@@ -1,5 +1,5 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -53,7 +53,10 @@ export const customMessage = defineFunction((scope) => {
   const fallbacks = new logs.MetricFilter(scope, 'CognitoTemplateFallbacks', {
     logGroup,
     filterPattern: logs.FilterPattern.stringValue('$.fallback', '=', 'cognito_template'),
-    metricNamespace: 'CognitoCustomMessage',
+    // One namespace per stack: a sandbox and each branch deploy to one account, and a shared
+    // namespace would let one backend's fallbacks raise every other's alarm. The auth stack is a
+    // nested stack, so this is its name at deploy time (AWS::StackName), unique in the account.
+    metricNamespace: `CognitoCustomMessage/${Stack.of(scope).stackName}`,
     metricName: 'CognitoTemplateFallbacks',
     metricValue: '1',
     defaultValue: 0,
