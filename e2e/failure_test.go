@@ -123,6 +123,11 @@ func (e *senderEnv) recordFailure(inv e2e.Invocation, secrets ...string) {
 		t.Fatalf("%d messages in the failure queue; want 1\n%s", len(out.Messages), emu.Logs())
 	}
 	raw := *out.Messages[0].Body
+	for _, l := range strings.Split(emu.Logs(), "\n") {
+		if strings.Contains(l, "custom sender ready") || strings.HasPrefix(l, "REPORT") {
+			t.Logf("recorder: %s", strings.TrimSpace(l))
+		}
+	}
 	for _, s := range secrets {
 		if strings.Contains(raw, s) {
 			t.Errorf("the failure queue's message contains %q: %s", s, raw)
