@@ -25,7 +25,13 @@ type SendError struct {
 	Err  error  // names the failure, never the code or an address (Handle)
 }
 
-func (e *SendError) Error() string { return e.Code + ": " + e.Err.Error() }
+func (e *SendError) Error() string {
+	if e.Err == nil {
+		return e.Code
+	}
+	return e.Code + ": " + e.Err.Error()
+}
+
 func (e *SendError) Unwrap() error { return e.Err }
 
 // InvocationRecord is the document Lambda sends an asynchronous invocation's on-failure destination
