@@ -422,6 +422,10 @@ func (s *CustomMessageStack) senderAlarms(stack awscdk.Stack, cfg Config) {
 		alarm("SenderThrottleAlarm", "The custom sender was throttled (account or reserved concurrency exhausted): its messages are delayed.", s.Sender.MetricThrottles(sum)),
 		alarm("FailureRecorderErrorAlarm", "The sender's failure recorder failed (Lambda retries it twice; after that the failure is only in the recorder's log, as sanitized JSON).",
 			s.FailureRecorder.MetricErrors(sum)),
+		// Lambda counts a record it could not hand the recorder (permissions, size) here, and nowhere
+		// else: without this alarm such a failure would be silent.
+		alarm("SenderDestinationDeliveryAlarm", "Lambda could not hand a failed send's record to the failure recorder (DestinationDeliveryFailures): that failure is recorded nowhere; see the sender's log.",
+			s.Sender.Metric(jsii.String("DestinationDeliveryFailures"), sum)),
 		alarm("SenderFailureQueueAlarm", "A message could not be delivered after Lambda's retries: it is in the sender's failure queue (trigger source, brand, locale, error; no address or code).",
 			s.SenderFailures.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: period})),
 	}

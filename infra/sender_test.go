@@ -280,7 +280,7 @@ func TestCustomSenderFailures(t *testing.T) {
 			alarms[id] = r["Properties"].(map[string]any)
 		}
 	}
-	want := map[string]string{"SenderErrorAlarm": "Errors", "SenderThrottleAlarm": "Throttles", "SenderFailureQueueAlarm": "ApproximateNumberOfMessagesVisible", "FailureRecorderErrorAlarm": "Errors"}
+	want := map[string]string{"SenderErrorAlarm": "Errors", "SenderThrottleAlarm": "Throttles", "SenderFailureQueueAlarm": "ApproximateNumberOfMessagesVisible", "FailureRecorderErrorAlarm": "Errors", "SenderDestinationDeliveryAlarm": "DestinationDeliveryFailures"}
 	for prefix, metric := range want {
 		var found bool
 		for id, a := range alarms {
