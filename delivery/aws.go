@@ -104,7 +104,7 @@ func (s *SES) SendEmail(ctx context.Context, m Email) error {
 // the address or the content is refused, or the brand's From identity is not verified (the log's
 // error code names it; the alarm on rejections is where an operator sees it). Account-level states
 // (AccountSuspended, SendingPaused, LimitExceeded) and a missing configuration set are errors:
-// retried and kept in the DLQ, for a redrive once fixed.
+// retried, then recorded in the failure queue (failure.go); once fixed, the user asks for a new code.
 var sesPermanent = map[string]bool{
 	"MessageRejected":           true,
 	"MailFromDomainNotVerified": true,

@@ -125,7 +125,7 @@ func (s *Sender) Handle(ctx context.Context, ev Event) error {
 	r, err := s.handle(ctx, &ev)
 	s.logInvocation(ctx, r, err, s.now().Sub(start))
 	if r.Outcome == OutcomeFailed {
-		return err
+		return &SendError{Code: r.ErrorCode, Err: err} // failure.go: what the failure recorder reads
 	}
 	return nil
 }
@@ -143,16 +143,7 @@ func (s *Sender) handle(ctx context.Context, ev *Event) (r Result, err error) {
 		return r, nil
 	}
 
-	tev := trigger.Event{}
-	tev.CognitoEventUserPoolsHeader = ev.CognitoEventUserPoolsHeader
-	tev.TriggerSource = "CustomMessage_" + source
-	tev.Request.CodeParameter = codePlaceholder
-	if source == "AdminCreateUser" {
-		tev.Request.UsernameParameter = usernamePlaceholder
-	}
-	tev.Request.UserAttributes = ev.Request.UserAttributes
-	tev.Request.ClientMetadata = ev.Request.ClientMetadata
-	o := s.render.Handle(ctx, &tev)
+	o := s.render.Handle(ctx, renderEvent(ev, source))
 	if o.Fallback == trigger.FallbackUntouched {
 		r.Outcome, r.ErrorCode = OutcomeUnsupported, "unknown_source"
 		return r, nil

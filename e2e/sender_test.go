@@ -30,6 +30,8 @@ type senderEnv struct {
 	ses  *e2e.SES
 	code string
 	log  *lambdarie.SyncBuffer
+	// bootstrap is the built ./sender, which the failure path runs again as the recorder.
+	bootstrap string
 }
 
 // setupSender runs the custom sender (./sender) as cognito-local's CustomEmailSender: cognito-local
@@ -82,7 +84,7 @@ func setupSender(t *testing.T) *senderEnv {
 	var client struct{ UserPoolClient struct{ ClientId string } }
 	e.aws(&client, "cognito-idp", "create-user-pool-client", "--user-pool-id", e.poolID, "--client-name", "app")
 	e.client = client.UserPoolClient.ClientId
-	return &senderEnv{env: e, kms: k, ses: s, code: code, log: log}
+	return &senderEnv{env: e, kms: k, ses: s, code: code, log: log, bootstrap: bootstrap}
 }
 
 // signUp runs the real CLI's sign-up with a name (attacker text: the recipient is not proven) and
@@ -207,7 +209,8 @@ func TestSenderSignUpEndToEnd(t *testing.T) {
 // cannot succeed, so the invocation fails (a function error, which real Lambda retries and then
 // hands to the on-failure destination); cognito-local logs it (and, as it does with every trigger
 // error, still answers the sign-up). The sender's log line says "failed" and carries no address,
-// name or code.
+// name or code; the failure recorder, given Lambda's invocation record of that event and error,
+// queues a message to SQS (moto_server) that carries none either (recordFailure).
 func TestSenderSESDownFailsInvocation(t *testing.T) {
 	e := setupSender(t)
 	e.ses.Stop()
@@ -244,6 +247,8 @@ func TestSenderSESDownFailsInvocation(t *testing.T) {
 	if line["outcome"] != "failed" || line["error"] == nil {
 		t.Errorf("log line outcome %v, error %v; want failed with an error", line["outcome"], line["error"])
 	}
+	// Past Lambda's retries, the failure recorder queues it without the address, name or code.
+	e.recordFailure(inv, email, "evil.example")
 	if err := e.ses.Start(e.ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 )
 
@@ -39,13 +40,22 @@ func environmentSize(cfg Config) int {
 	if pairs := brandClientPairs(cfg.Brands.Clients, created); pairs != nil {
 		env["BRAND_CLIENTS"] = *pairs
 	}
-	if cfg.Sender != nil {
-		// The sender has the trigger's variables and its own: the larger of the two environments.
-		env["KMS_KEY_ARN"] = strings.Repeat("x", maxKeyArnLength)
-		for k, v := range senderVariables(cfg) {
-			env[k] = v
-		}
+	if cfg.Sender == nil {
+		return jsonSize(env)
 	}
+	// The sender and its failure recorder have the trigger's variables and their own: the largest
+	// environment is what must fit.
+	sender, recorder := maps.Clone(env), maps.Clone(env)
+	sender["KMS_KEY_ARN"] = strings.Repeat("x", maxKeyArnLength)
+	for k, v := range senderVariables(cfg) {
+		sender[k] = v
+	}
+	recorder["SENDER_MODE"] = RecorderModeValue
+	recorder["FAILURE_QUEUE_URL"] = strings.Repeat("x", maxQueueURLLength)
+	return max(jsonSize(sender), jsonSize(recorder))
+}
+
+func jsonSize(env map[string]string) int {
 	b, _ := json.Marshal(env) // a map of strings always encodes
 	return len(b)
 }

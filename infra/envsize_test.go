@@ -71,7 +71,8 @@ func TestEnvironmentSize(t *testing.T) {
 }
 
 // TestSenderEnvironmentSize: in customSender mode the sender's environment (the trigger's, plus
-// KMS_KEY_ARN at its longest and the sender's addresses) is what must fit.
+// KMS_KEY_ARN at its longest and the sender's addresses), or the failure recorder's if larger, is
+// what must fit.
 func TestSenderEnvironmentSize(t *testing.T) {
 	long := func(i int) string { return fmt.Sprintf("brand-%02d-%s", i, strings.Repeat("x", 23)) }
 	dir := brandsDir(t, 1, long, nil)
@@ -85,6 +86,8 @@ func TestSenderEnvironmentSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	extra := len(`,"KMS_KEY_ARN":""`) + maxKeyArnLength + len(`,"EMAIL_FROM":"no-reply@acme.example"`) + len(`,"SMS_SENDER_ID":"Acme"`)
+	// The failure recorder's (TestRecorderEnvironmentSize) is counted when it is the larger.
+	extra = max(extra, len(`,"SENDER_MODE":"failureRecorder"`)+len(`,"FAILURE_QUEUE_URL":""`)+maxQueueURLLength)
 	if d := environmentSize(cfg) - environmentSize(trigger); d != extra {
 		t.Errorf("the sender's environment is %d bytes larger than the trigger's; want %d", d, extra)
 	}
@@ -92,5 +95,26 @@ func TestSenderEnvironmentSize(t *testing.T) {
 	sender[KeyBrandsDir] = brandsDir(t, 24, long, nil)
 	if _, err := LoadConfig(ctx(sender)); err == nil || !strings.Contains(err.Error(), "bytes; Lambda allows 4096") {
 		t.Errorf("24 brands in customSender mode: err = %v; want the size refused", err)
+	}
+}
+
+// TestRecorderEnvironmentSize: the failure recorder carries the trigger's variables, SENDER_MODE
+// and FAILURE_QUEUE_URL at its longest; without sender addresses its environment is the larger of
+// the two, and it is the one counted.
+func TestRecorderEnvironmentSize(t *testing.T) {
+	trigger, err := LoadConfig(ctx(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(ctx(map[string]any{KeyDelivery: DeliveryCustomSender}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorder := len(`,"SENDER_MODE":"failureRecorder"`) + len(`,"FAILURE_QUEUE_URL":""`) + maxQueueURLLength
+	if sender := len(`,"KMS_KEY_ARN":""`) + maxKeyArnLength; recorder <= sender {
+		t.Fatalf("the recorder's extra %d bytes are not above the sender's %d: the test would prove nothing", recorder, sender)
+	}
+	if d := environmentSize(cfg) - environmentSize(trigger); d != recorder {
+		t.Errorf("customSender mode counts %d bytes over the trigger's environment; want the recorder's %d", d, recorder)
 	}
 }

@@ -43,11 +43,24 @@ const (
 // SenderTimeout is the sender function's timeout in seconds. One invocation makes a KMS Decrypt and
 // an SES or SNS call, each retried with backoff on throttling or a 5xx: 10 s leaves room for a cold
 // start plus a few retries without letting a hung endpoint hold a concurrent execution for long.
-// How Cognito invokes custom senders (asynchronously, with Lambda's retries and the EventInvokeConfig
-// below, or inside the user's request) is not settled in this file's sources: the sender's docs
-// (issue 17) say, with theirs. If it is synchronous, the failure queue stays empty and the Errors
-// alarm is what reports a failed send; either way the timeout must stay below what Cognito waits.
+// Cognito invokes custom senders asynchronously — the Developer Guide's "Customizing user pool
+// workflows with Lambda triggers" says it invokes every other trigger synchronously (docs/sender.md)
+// — so the user's request does not wait for this function, Cognito's 5 s limit does not apply, and
+// a failure reaches Lambda's retries and the EventInvokeConfig below.
 const SenderTimeout = 10
+
+// RecorderRetryAttempts and RecorderMaxEventAgeSeconds are the failure recorder's own asynchronous
+// invocation settings: Lambda's maximum retries and event age, since a failure recorded late is
+// still worth recording; and no destination, since the record it is given holds the whole event.
+const (
+	RecorderRetryAttempts      = 2
+	RecorderMaxEventAgeSeconds = 6 * 3600
+	RecorderTimeout            = 10                // one SQS SendMessage with the SDK's retries
+	RecorderModeValue          = "failureRecorder" // SENDER_MODE: delivery.ModeFailureRecorder
+	// maxQueueURLLength bounds FAILURE_QUEUE_URL for the environment's size:
+	// "https://sqs.<region>.amazonaws.com/<12-digit account>/<name of at most 80>" stays under it.
+	maxQueueURLLength = 160
+)
 
 // SenderRetryAttempts and SenderMaxEventAgeSeconds bound Lambda's own retries of a failed send: two
 // more attempts (Lambda's maximum), and no send of a code older than its usefulness — Cognito's
@@ -334,8 +347,10 @@ func (s *CustomMessageStack) addCustomSender(stack awscdk.Stack, cfg Config, key
 		AppliesTo: &[]any{"Resource::*"},
 	}}, jsii.Bool(true))
 
-	// Failures after Lambda's retries go to an encrypted queue an operator reads; the sender puts no
-	// address, name or code in its errors (sender/), so the event there holds what to act on.
+	// Failures after Lambda's retries go to the failure recorder (the same asset, SENDER_MODE=
+	// failureRecorder, a role that may only write to the queue), which queues what an operator needs
+	// and nothing of the event: Lambda's invocation record holds the whole event (addresses, names,
+	// the encrypted code), so it never goes to the queue as it is.
 	queue := awssqs.NewQueue(stack, jsii.String("SenderFailures"), &awssqs.QueueProps{
 		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
 		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
@@ -343,15 +358,26 @@ func (s *CustomMessageStack) addCustomSender(stack awscdk.Stack, cfg Config, key
 	})
 	cdknag.NagSuppressions_AddResourceSuppressions(queue, &[]*cdknag.NagPackSuppression{{
 		Id: jsii.String("AwsSolutions-SQS3"),
-		Reason: jsii.String("This queue is itself the dead-letter destination of the sender's failed invocations; " +
+		Reason: jsii.String("This queue is itself where the sender's failed invocations end up (through the failure recorder); " +
 			"nothing consumes it automatically, an operator reads it after its alarm."),
 	}}, jsii.Bool(true))
 	s.SenderFailures = queue
+	s.FailureRecorder = s.addFailureRecorder(stack, cfg, queue)
 	fn.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
 		RetryAttempts: jsii.Number(SenderRetryAttempts),
 		MaxEventAge:   awscdk.Duration_Seconds(jsii.Number(SenderMaxEventAgeSeconds)),
-		OnFailure:     awslambdadestinations.NewSqsDestination(queue),
+		// The whole invocation record (ResponseOnly false): the recorder needs the event's IDs,
+		// trigger source and attributes to decide brand and locale as the sender did.
+		OnFailure: awslambdadestinations.NewLambdaDestination(s.FailureRecorder, &awslambdadestinations.LambdaDestinationOptions{ResponseOnly: jsii.Bool(false)}),
 	})
+	// Lambda delivers the destination with the sender's role; CDK's grant names the recorder's ARN
+	// and its qualified ARNs (ARN:*).
+	cdknag.NagSuppressions_AddResourceSuppressions(role, &[]*cdknag.NagPackSuppression{{
+		Id: jsii.String("AwsSolutions-IAM5"),
+		Reason: jsii.String("lambda:InvokeFunction on the failure recorder and its versions (ARN:*), which CDK's Lambda destination grants: " +
+			"the wildcard is the function's own qualifiers, not other functions."),
+		AppliesTo: &[]any{map[string]any{"regex": `/^Resource::<FailureRecorder[0-9A-F]+\.Arn>:\*$/g`}},
+	}}, jsii.Bool(true))
 
 	if s.UserPool != nil {
 		// The stack's own pool; an existing one gets them from its attachment (pool.go).
@@ -394,6 +420,12 @@ func (s *CustomMessageStack) senderAlarms(stack awscdk.Stack, cfg Config) {
 	alarms := []awscloudwatch.Alarm{
 		alarm("SenderErrorAlarm", "The custom sender failed an invocation (Lambda retries it; after the retries it goes to the failure queue).", s.Sender.MetricErrors(sum)),
 		alarm("SenderThrottleAlarm", "The custom sender was throttled (account or reserved concurrency exhausted): its messages are delayed.", s.Sender.MetricThrottles(sum)),
+		alarm("FailureRecorderErrorAlarm", "The sender's failure recorder failed (Lambda retries it twice; after that the failure is only in the recorder's log, as sanitized JSON).",
+			s.FailureRecorder.MetricErrors(sum)),
+		// Lambda counts a record it could not hand the recorder (permissions, size) here, and nowhere
+		// else: without this alarm such a failure would be silent.
+		alarm("SenderDestinationDeliveryAlarm", "Lambda could not hand a failed send's record to the failure recorder (DestinationDeliveryFailures): that failure is recorded nowhere; see the sender's log.",
+			s.Sender.Metric(jsii.String("DestinationDeliveryFailures"), sum)),
 		alarm("SenderFailureQueueAlarm", "A message could not be delivered after Lambda's retries: it is in the sender's failure queue (trigger source, brand, locale, error; no address or code).",
 			s.SenderFailures.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: period})),
 	}
@@ -403,4 +435,34 @@ func (s *CustomMessageStack) senderAlarms(stack awscdk.Stack, cfg Config) {
 			a.AddAlarmAction(awscloudwatchactions.NewSnsAction(topic))
 		}
 	}
+}
+
+// addFailureRecorder is the sender's on-failure destination: the sender's asset in
+// SENDER_MODE=failureRecorder, with the variables that decide brand and locale (so that it reaches
+// the sender's decision for the same event) and a role that may only write its logs and
+// sqs:SendMessage to the queue — no kms:Decrypt, no SES, no SNS.
+func (s *CustomMessageStack) addFailureRecorder(stack awscdk.Stack, cfg Config, queue awssqs.Queue) awslambda.Function {
+	env := functionEnvironment(cfg)
+	(*env)["SENDER_MODE"] = jsii.String(RecorderModeValue)
+	(*env)["FAILURE_QUEUE_URL"] = queue.QueueUrl()
+	if pairs := brandClientPairs(cfg.Brands.Clients, nil); cfg.UserPoolID != "" && pairs != nil {
+		(*env)["BRAND_CLIENTS"] = pairs // as the sender's
+	}
+	fn, _, role := newGoFunction(stack, "FailureRecorder", cfg, goFunctionProps{
+		assetDir:        cfg.Sender.AssetDir,
+		description:     "Cognito custom sender's failure recorder: queues what an operator needs of a failed send, no address, name or code",
+		roleDescription: "cognito-custom-message failure recorder: sends to the failure queue, writes its own logs, nothing else",
+		timeout:         RecorderTimeout,
+		environment:     env,
+	})
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("SendToTheFailureQueue"),
+		Actions:   jsii.Strings("sqs:SendMessage"),
+		Resources: jsii.Strings(*queue.QueueArn()),
+	}))
+	fn.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
+		RetryAttempts: jsii.Number(RecorderRetryAttempts),
+		MaxEventAge:   awscdk.Duration_Seconds(jsii.Number(RecorderMaxEventAgeSeconds)),
+	})
+	return fn
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -214,20 +215,59 @@ func TestCustomSenderFailures(t *testing.T) {
 		t.Errorf("queue policy %s; want TLS enforced", doc)
 	}
 	sid, _ := senderFunction(t, tpl)
-	_, eic := only(t, tpl, "AWS::Lambda::EventInvokeConfig")
-	if eic["MaximumRetryAttempts"] != float64(2) || eic["MaximumEventAgeInSeconds"] != float64(SenderMaxEventAgeSeconds) ||
-		jsonOf(t, eic["FunctionName"]) != `{"Ref":"`+sid+`"}` ||
-		jsonOf(t, eic["DestinationConfig"]) != `{"OnFailure":{"Destination":{"Fn::GetAtt":["`+qid+`","Arn"]}}}` {
-		t.Errorf("event invoke config %s", jsonOf(t, eic))
+	rid, rec := recorderFunction(t, tpl)
+	// The sender's failures go to the recorder, never to the queue as they are.
+	eics := map[string]map[string]any{}
+	for _, r := range resources(tpl, "AWS::Lambda::EventInvokeConfig") {
+		p := r["Properties"].(map[string]any)
+		eics[jsonOf(t, p["FunctionName"])] = p
 	}
-	var send bool
+	if len(eics) != 2 {
+		t.Fatalf("%d event invoke configs; want the sender's and the recorder's", len(eics))
+	}
+	eic := eics[`{"Ref":"`+sid+`"}`]
+	if eic["MaximumRetryAttempts"] != float64(2) || eic["MaximumEventAgeInSeconds"] != float64(SenderMaxEventAgeSeconds) ||
+		jsonOf(t, eic["DestinationConfig"]) != `{"OnFailure":{"Destination":{"Fn::GetAtt":["`+rid+`","Arn"]}}}` {
+		t.Errorf("sender's event invoke config %s; want OnFailure the recorder", jsonOf(t, eic))
+	}
+	// The recorder: retried by Lambda, and no destination of its own (its record holds the event).
+	reic := eics[`{"Ref":"`+rid+`"}`]
+	if reic["MaximumRetryAttempts"] != float64(RecorderRetryAttempts) || reic["MaximumEventAgeInSeconds"] != float64(RecorderMaxEventAgeSeconds) || reic["DestinationConfig"] != nil {
+		t.Errorf("recorder's event invoke config %s; want 2 retries, 6 h, no destination", jsonOf(t, reic))
+	}
+	env := rec["Environment"].(map[string]any)["Variables"].(map[string]any)
+	if env["SENDER_MODE"] != "failureRecorder" || jsonOf(t, env["FAILURE_QUEUE_URL"]) != `{"Ref":"`+qid+`"}` || env["DEFAULT_LOCALE"] != "en" {
+		t.Errorf("recorder environment %s", jsonOf(t, env))
+	}
+	_, sender := senderFunction(t, tpl)
+	if jsonOf(t, rec["Code"]) != jsonOf(t, sender["Code"]) {
+		t.Errorf("recorder code %s; want the sender's asset %s", jsonOf(t, rec["Code"]), jsonOf(t, sender["Code"]))
+	}
+	// Least privilege: the recorder may send to the queue and write its logs, nothing else.
+	var recSt []string
+	for _, st := range statements(tpl, "FailureRecorderRole") {
+		recSt = append(recSt, jsonOf(t, st["Action"])+" "+jsonOf(t, st["Resource"]))
+	}
+	slices.Sort(recSt)
+	if want := []string{
+		`"sqs:SendMessage" {"Fn::GetAtt":["` + qid + `","Arn"]}`,
+		`["logs:CreateLogStream","logs:PutLogEvents"] {"Fn::GetAtt":["FailureRecorderLogs`,
+	}; len(recSt) != 2 || recSt[0] != want[0] || !strings.HasPrefix(recSt[1], want[1]) {
+		t.Errorf("recorder's statements %q; want only %q and its own logs", recSt, want[0])
+	}
+	// The sender may invoke the recorder and may not write to the queue itself.
+	var invoke bool
 	for _, st := range statements(tpl, "SenderRole") {
-		if strings.Contains(jsonOf(t, st["Action"]), "sqs:SendMessage") && jsonOf(t, st["Resource"]) == `{"Fn::GetAtt":["`+qid+`","Arn"]}` {
-			send = true
+		a, r := jsonOf(t, st["Action"]), jsonOf(t, st["Resource"])
+		if strings.Contains(a, "sqs:") {
+			t.Errorf("the sender's role has %s on %s: the raw record could reach the queue", a, r)
+		}
+		if strings.Contains(a, "lambda:InvokeFunction") && strings.Contains(r, rid) {
+			invoke = true
 		}
 	}
-	if !send {
-		t.Error("the sender's role may not send to its failure queue")
+	if !invoke {
+		t.Error("the sender's role may not invoke the recorder (Lambda delivers the destination with it)")
 	}
 	alarms := map[string]map[string]any{}
 	for id, r := range resources(tpl, "AWS::CloudWatch::Alarm") {
@@ -235,7 +275,12 @@ func TestCustomSenderFailures(t *testing.T) {
 			alarms[id] = r["Properties"].(map[string]any)
 		}
 	}
-	want := map[string]string{"SenderErrorAlarm": "Errors", "SenderThrottleAlarm": "Throttles", "SenderFailureQueueAlarm": "ApproximateNumberOfMessagesVisible"}
+	for id, r := range resources(tpl, "AWS::CloudWatch::Alarm") {
+		if strings.HasPrefix(id, "FailureRecorder") {
+			alarms[id] = r["Properties"].(map[string]any)
+		}
+	}
+	want := map[string]string{"SenderErrorAlarm": "Errors", "SenderThrottleAlarm": "Throttles", "SenderFailureQueueAlarm": "ApproximateNumberOfMessagesVisible", "FailureRecorderErrorAlarm": "Errors", "SenderDestinationDeliveryAlarm": "DestinationDeliveryFailures"}
 	for prefix, metric := range want {
 		var found bool
 		for id, a := range alarms {
@@ -257,6 +302,26 @@ func TestCustomSenderFailures(t *testing.T) {
 	if len(alarms) != len(want) {
 		t.Errorf("%d sender alarms; want %d", len(alarms), len(want))
 	}
+}
+
+// recorderFunction returns the function in SENDER_MODE=failureRecorder.
+func recorderFunction(t *testing.T, tpl assertions.Template) (string, map[string]any) {
+	t.Helper()
+	var id string
+	var props map[string]any
+	for rid, r := range resources(tpl, "AWS::Lambda::Function") {
+		p := r["Properties"].(map[string]any)
+		if env, ok := p["Environment"].(map[string]any); ok && env["Variables"].(map[string]any)["SENDER_MODE"] != nil {
+			if id != "" {
+				t.Fatalf("two recorders: %s, %s", id, rid)
+			}
+			id, props = rid, p
+		}
+	}
+	if id == "" {
+		t.Fatal("no function with SENDER_MODE")
+	}
+	return id, props
 }
 
 // TestDefaultDeliveryHasNoSender: without the key, nothing of the sender mode is deployed and the
@@ -402,5 +467,30 @@ func TestCustomSenderExistingPool(t *testing.T) {
 	_, prov := prefixed(t, tpl, "AWS::Lambda::Function", "Pool")
 	if got := jsonOf(t, prov["Environment"].(map[string]any)["Variables"].(map[string]any)["SENDER_ARN"]); got != `{"Fn::GetAtt":["`+sid+`","Arn"]}` {
 		t.Errorf("provider SENDER_ARN = %s", got)
+	}
+	// The failure path is the stack's, not the pool's: the same recorder behind the sender.
+	rid, _ := recorderFunction(t, tpl)
+	var toRecorder bool
+	for _, r := range resources(tpl, "AWS::Lambda::EventInvokeConfig") {
+		p := r["Properties"].(map[string]any)
+		toRecorder = toRecorder || jsonOf(t, p["FunctionName"]) == `{"Ref":"`+sid+`"}` &&
+			jsonOf(t, p["DestinationConfig"]) == `{"OnFailure":{"Destination":{"Fn::GetAtt":["`+rid+`","Arn"]}}}`
+	}
+	if !toRecorder {
+		t.Error("existing pool: the sender's failures do not go to the recorder")
+	}
+}
+
+// TestFailureRecorderBrandClients: with brands on the stack's own pool, the recorder gets the
+// sender's BRAND_CLIENTS, so that it names a failure's brand as the sender did.
+func TestFailureRecorderBrandClients(t *testing.T) {
+	ctx := map[string]any{KeyBrandsDir: brandsDir(t, 2, func(i int) string { return fmt.Sprintf("brand%d", i) }, nil)}
+	maps.Copy(ctx, senderContext)
+	_, tpl := synth(t, ctx)
+	_, sender := senderFunction(t, tpl)
+	_, rec := recorderFunction(t, tpl)
+	want := jsonOf(t, sender["Environment"].(map[string]any)["Variables"].(map[string]any)["BRAND_CLIENTS"])
+	if got := jsonOf(t, rec["Environment"].(map[string]any)["Variables"].(map[string]any)["BRAND_CLIENTS"]); got != want || want == "null" {
+		t.Errorf("recorder BRAND_CLIENTS %s; want the sender's %s", got, want)
 	}
 }

@@ -49,6 +49,8 @@ type CustomMessageStack struct {
 	Sender         awslambda.Function
 	SenderKey      awskms.Key
 	SenderFailures awssqs.Queue
+	// FailureRecorder is the sender's on-failure destination, which writes SenderFailures.
+	FailureRecorder awslambda.Function
 	// FallbackAlarm fires when the function leaves messages to Cognito's own template: broken
 	// templates, events without a usable code placeholder, a panic or a deadline too close.
 	FallbackAlarm awscloudwatch.Alarm
@@ -179,6 +181,7 @@ func NewCustomMessageStack(scope constructs.Construct, id string, props *CustomM
 		s.Function.AddEnvironment(jsii.String("BRAND_CLIENTS"), brandClientPairs(cfg.Brands.Clients, ids), nil)
 		if s.Sender != nil {
 			s.Sender.AddEnvironment(jsii.String("BRAND_CLIENTS"), brandClientPairs(cfg.Brands.Clients, ids), nil)
+			s.FailureRecorder.AddEnvironment(jsii.String("BRAND_CLIENTS"), brandClientPairs(cfg.Brands.Clients, ids), nil)
 		}
 	}
 	flows := "SRP only"
