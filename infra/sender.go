@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdadestinations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
@@ -312,7 +313,7 @@ func (s *CustomMessageStack) addCustomSender(stack awscdk.Stack, cfg Config, key
 	for k, v := range senderVariables(cfg) {
 		(*env)[k] = jsii.String(v)
 	}
-	fn, _, role := newGoFunction(stack, "Sender", cfg, goFunctionProps{
+	fn, logs, role := newGoFunction(stack, "Sender", cfg, goFunctionProps{
 		assetDir:        cfg.Sender.AssetDir,
 		description:     "Cognito custom email and SMS sender: localized, branded, delivered through SES and SNS",
 		roleDescription: "cognito-custom-message sender: decrypts with its key, sends from its SES identities and SMS, writes its own logs",
@@ -320,7 +321,7 @@ func (s *CustomMessageStack) addCustomSender(stack awscdk.Stack, cfg Config, key
 		environment:     env,
 		functionName:    jsii.String(SenderFunctionNameFor(cfg.StackName)),
 	})
-	s.Sender, s.SenderKey = fn, key
+	s.Sender, s.SenderKey, s.senderLogs = fn, key, logs
 	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:       jsii.String("DecryptWithTheSenderKey"),
 		Actions:   jsii.Strings("kms:Decrypt"),
@@ -402,8 +403,12 @@ func (s *CustomMessageStack) addCustomSender(stack awscdk.Stack, cfg Config, key
 	})
 }
 
+// SenderRejectionsMetric counts the sender's permanent refusals (log lines with "outcome":"rejected").
+const SenderRejectionsMetric = "SenderRejections"
+
 // senderAlarms fire on the sender's errors and throttles (each may retry, but an operator should
-// know) and on any message in the failure queue: a message nobody received.
+// know), on its permanent refusals, on the recorder's failures and on any message in the failure
+// queue: a message nobody received.
 func (s *CustomMessageStack) senderAlarms(stack awscdk.Stack, cfg Config) {
 	period := awscdk.Duration_Minutes(jsii.Number(5))
 	sum := &awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: period}
@@ -426,6 +431,20 @@ func (s *CustomMessageStack) senderAlarms(stack awscdk.Stack, cfg Config) {
 		// else: without this alarm such a failure would be silent.
 		alarm("SenderDestinationDeliveryAlarm", "Lambda could not hand a failed send's record to the failure recorder (DestinationDeliveryFailures): that failure is recorded nowhere; see the sender's log.",
 			s.Sender.Metric(jsii.String("DestinationDeliveryFailures"), sum)),
+		// A permanent refusal (MessageRejected: an unverified From, a sandboxed recipient; an SNS
+		// InvalidParameter) is answered with nil, so Lambda's Errors never count it: the sender's
+		// log line ("outcome":"rejected") is what counts it. Synchronous refusals are mostly
+		// configuration (a brand's fromEmail SES does not know), so one is worth an alarm.
+		alarm("SenderRejectionAlarm", "SES or SNS refused a message permanently (error_code in the sender's log: e.g. MessageRejected for a From identity SES does not know): it was not retried and the user got nothing.",
+			awslogs.NewMetricFilter(stack, jsii.String(SenderRejectionsMetric), &awslogs.MetricFilterProps{
+				LogGroup:        s.senderLogs,
+				FilterPattern:   awslogs.FilterPattern_StringValue(jsii.String("$.outcome"), jsii.String("="), jsii.String("rejected")),
+				MetricNamespace: jsii.String(MetricNamespace(cfg.StackName)),
+				MetricName:      jsii.String(SenderRejectionsMetric),
+				MetricValue:     jsii.String("1"),
+				DefaultValue:    jsii.Number(0),
+				Unit:            awscloudwatch.Unit_COUNT,
+			}).Metric(sum)),
 		alarm("SenderFailureQueueAlarm", "A message could not be delivered after Lambda's retries: it is in the sender's failure queue (trigger source, brand, locale, error; no address or code).",
 			s.SenderFailures.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: period})),
 	}

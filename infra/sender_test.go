@@ -280,7 +280,7 @@ func TestCustomSenderFailures(t *testing.T) {
 			alarms[id] = r["Properties"].(map[string]any)
 		}
 	}
-	want := map[string]string{"SenderErrorAlarm": "Errors", "SenderThrottleAlarm": "Throttles", "SenderFailureQueueAlarm": "ApproximateNumberOfMessagesVisible", "FailureRecorderErrorAlarm": "Errors", "SenderDestinationDeliveryAlarm": "DestinationDeliveryFailures"}
+	want := map[string]string{"SenderErrorAlarm": "Errors", "SenderThrottleAlarm": "Throttles", "SenderFailureQueueAlarm": "ApproximateNumberOfMessagesVisible", "FailureRecorderErrorAlarm": "Errors", "SenderDestinationDeliveryAlarm": "DestinationDeliveryFailures", "SenderRejectionAlarm": SenderRejectionsMetric}
 	for prefix, metric := range want {
 		var found bool
 		for id, a := range alarms {
@@ -301,6 +301,30 @@ func TestCustomSenderFailures(t *testing.T) {
 	}
 	if len(alarms) != len(want) {
 		t.Errorf("%d sender alarms; want %d", len(alarms), len(want))
+	}
+	// Rejections are answered with nil (no Errors): only the sender's own log line counts them.
+	var rejections int
+	for _, r := range resources(tpl, "AWS::Logs::MetricFilter") {
+		p := r["Properties"].(map[string]any)
+		mt := p["MetricTransformations"].([]any)[0].(map[string]any)
+		if mt["MetricName"] != SenderRejectionsMetric {
+			continue
+		}
+		rejections++
+		if p["FilterPattern"] != `{ $.outcome = "rejected" }` {
+			t.Errorf("rejection filter pattern %v", p["FilterPattern"])
+		}
+		if lg := jsonOf(t, p["LogGroupName"]); !strings.Contains(lg, "SenderLogs") {
+			t.Errorf("rejection filter reads %s; want the sender's log group", lg)
+		}
+		for id, a := range alarms {
+			if strings.HasPrefix(id, "SenderRejectionAlarm") && a["Namespace"] != mt["MetricNamespace"] {
+				t.Errorf("rejection alarm reads namespace %v, filter writes %v", a["Namespace"], mt["MetricNamespace"])
+			}
+		}
+	}
+	if rejections != 1 {
+		t.Errorf("%d rejection metric filters; want 1", rejections)
 	}
 }
 

@@ -51,6 +51,7 @@ type CustomMessageStack struct {
 	SenderFailures awssqs.Queue
 	// FailureRecorder is the sender's on-failure destination, which writes SenderFailures.
 	FailureRecorder awslambda.Function
+	senderLogs      awslogs.LogGroup // the sender's log group, whose lines the rejection metric counts
 	// FallbackAlarm fires when the function leaves messages to Cognito's own template: broken
 	// templates, events without a usable code placeholder, a panic or a deadline too close.
 	FallbackAlarm awscloudwatch.Alarm
