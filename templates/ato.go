@@ -36,32 +36,40 @@ func (c *Catalog) ATOTree() (atomail.Tree, error) {
 	if err != nil {
 		return atomail.Tree{}, fmt.Errorf("templates: %w", err)
 	}
-	b := c.brand
-	t := atomail.Tree{Layout: string(layout), Locales: map[string]atomail.Locale{},
-		Brand: atomail.Brand{Logo: b.Logo, LogoWidth: b.LogoWidth, LogoHeight: b.LogoHeight, Accent: b.Accent,
-			SupportURL: b.SupportURL, SupportEmail: b.SupportEmail}}
+	t := atomail.Tree{Layout: string(layout), Locales: map[string]atomail.Locale{}, Brand: c.atoBrand()}
 	for _, loc := range c.locales {
-		if !fileExists(c.fsys, path.Join(loc, ATOSubjectFile)) || !fileExists(c.fsys, path.Join(loc, ATOEmailFile)) {
-			continue
+		l, ok, err := c.atoLocale(loc)
+		if err != nil {
+			return atomail.Tree{}, err
 		}
-		l := atomail.Locale{Lang: loc, Dir: Direction(language.MustParse(loc))}
-		for _, f := range []struct {
-			file string
-			dst  *string
-		}{{ATOSubjectFile, &l.Subject}, {ATOEmailFile, &l.Email}, {FooterFile, &l.Footer}} {
-			if *f.dst, err = c.read(loc, f.file); err != nil {
-				return atomail.Tree{}, err
-			}
+		if ok {
+			t.Locales[loc] = l
 		}
-		if fileExists(c.fsys, path.Join(loc, ATOTextFile)) {
-			if l.Text, err = c.read(loc, ATOTextFile); err != nil {
-				return atomail.Tree{}, err
-			}
-			l.TextPresent = true
-		}
-		t.Locales[loc] = l
 	}
 	return t, nil
+}
+
+// atoLocale reads one locale's ATO files; ok is false when it lacks either of the two.
+func (c *Catalog) atoLocale(loc string) (l atomail.Locale, ok bool, err error) {
+	if !fileExists(c.fsys, path.Join(loc, ATOSubjectFile)) || !fileExists(c.fsys, path.Join(loc, ATOEmailFile)) {
+		return l, false, nil
+	}
+	l = atomail.Locale{Lang: loc, Dir: Direction(language.MustParse(loc))}
+	for _, f := range []struct {
+		file string
+		dst  *string
+	}{{ATOSubjectFile, &l.Subject}, {ATOEmailFile, &l.Email}, {FooterFile, &l.Footer}} {
+		if *f.dst, err = c.read(loc, f.file); err != nil {
+			return l, false, err
+		}
+	}
+	if fileExists(c.fsys, path.Join(loc, ATOTextFile)) {
+		if l.Text, err = c.read(loc, ATOTextFile); err != nil {
+			return l, false, err
+		}
+		l.TextPresent = true
+	}
+	return l, true, nil
 }
 
 // GenerateATOGo renders the shipped tree's ATO files as the Go source of delivery/ato_gen.go.
@@ -93,4 +101,10 @@ func GenerateATOBrandsGo(brands []*Brand) ([]byte, error) {
 	}
 	fmt.Fprintf(&b, "var atoBrands = %#v\n", trees)
 	return format.Source(b.Bytes())
+}
+
+func (c *Catalog) atoBrand() atomail.Brand {
+	b := c.brand
+	return atomail.Brand{Logo: b.Logo, LogoWidth: b.LogoWidth, LogoHeight: b.LogoHeight, Accent: b.Accent,
+		SupportURL: b.SupportURL, SupportEmail: b.SupportEmail}
 }
