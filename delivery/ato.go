@@ -36,14 +36,18 @@ const ATOSource = atomail.Source
 // cut (a cut value could read as something else).
 const maxDetail = 64
 
-// atoRenderers are built on the first ATO event: a cold start that sends codes parses nothing for it.
-var atoRenderers = sync.OnceValue(func() map[string]*atomail.Renderer {
-	m := map[string]*atomail.Renderer{trigger.DefaultBrandName: atomail.NewRenderer(atoShipped)}
-	for name, t := range atoBrands {
+// atoRenderers are built on the first ATO event, and each locale is parsed on its first use: a cold
+// start that sends codes parses nothing for this mail. A variable so that tests can give brands.
+var atoRenderers = sync.OnceValue(func() map[string]*atomail.Renderer { return renderersOf(atoShipped, atoBrands) })
+
+// renderersOf is one renderer per brand, the shipped tree's under trigger.DefaultBrandName.
+func renderersOf(shipped atomail.Tree, brands map[string]atomail.Tree) map[string]*atomail.Renderer {
+	m := map[string]*atomail.Renderer{trigger.DefaultBrandName: atomail.NewRenderer(shipped)}
+	for name, t := range brands {
 		m[name] = atomail.NewRenderer(t)
 	}
 	return m
-})
+}
 
 // handleATO renders and sends the account-takeover mail.
 func (s *Sender) handleATO(ctx context.Context, ev *Event) (r Result, err error) {
@@ -76,10 +80,9 @@ func (s *Sender) handleATO(ctx context.Context, ev *Event) (r Result, err error)
 		r.ErrorCode = "render_failed"
 		return r, fmt.Errorf("%w: %s", ErrNoMessage, oneLine(err.Error()))
 	}
+	// With FallbackDefaultBrand the wording is the shipped one, but the mail is still the brand's:
+	// its product name, its From (as CustomMessage mode logs the chosen brand).
 	r.Locale, r.Fallback = locale, fallback
-	if fallback == trigger.FallbackDefaultBrand {
-		r.Brand = trigger.DefaultBrandName
-	}
 
 	t0 := s.now()
 	err = s.mail.SendEmail(ctx, Email{To: to, Subject: msg.Subject, HTML: msg.HTML, Text: msg.Text,
