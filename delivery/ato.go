@@ -13,7 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"cognito-custom-message/templates/atomail"
+	"cognito-custom-message/internal/atomail"
 	"cognito-custom-message/trigger"
 )
 

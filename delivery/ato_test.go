@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"cognito-custom-message/internal/atomail"
 	"cognito-custom-message/messages"
-	"cognito-custom-message/templates/atomail"
 	"cognito-custom-message/trigger"
 )
 

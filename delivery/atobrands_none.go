@@ -2,7 +2,7 @@
 
 package delivery
 
-import "cognito-custom-message/templates/atomail"
+import "cognito-custom-message/internal/atomail"
 
 // Without -tags brands no brand is compiled in (as messages.Brands()); atobrands_gen.go, which git
 // ignores, holds each brand's account-takeover files when BRANDS_DIR has brands.

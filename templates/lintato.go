@@ -5,8 +5,8 @@ import (
 	"path"
 	"strings"
 
+	"cognito-custom-message/internal/atomail"
 	"cognito-custom-message/messages"
-	"cognito-custom-message/templates/atomail"
 )
 
 // LintATO is the rule for the account-takeover files (atomail): both or neither, parsed, and

@@ -1,6 +1,6 @@
 package templates
 
-import "cognito-custom-message/templates/htmltext"
+import "cognito-custom-message/internal/htmltext"
 
 // TextFileName returns the file that replaces the plain-text part generated from source's HTML email
 // in a locale folder (or a brand's): a text/template with the same data as the email. It is optional.

@@ -37,7 +37,7 @@ func run(brandsDir, stamp string) error {
 	if err := write(templates.GeneratedFile, src, fmt.Sprintf("%d message sets", len(table))); err != nil {
 		return err
 	}
-	// The account-takeover mail, which only the custom sender renders (templates/atomail).
+	// The account-takeover mail, which only the custom sender renders (internal/atomail).
 	ato, err := templates.Embedded().ATOTree()
 	if err != nil {
 		return err

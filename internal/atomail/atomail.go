@@ -18,8 +18,8 @@ import (
 	"sync"
 	texttemplate "text/template"
 
+	"cognito-custom-message/internal/htmltext"
 	"cognito-custom-message/messages"
-	"cognito-custom-message/templates/htmltext"
 )
 
 // Source is the trigger source name, without "CustomEmailSender_", and the files' prefix.
