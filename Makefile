@@ -159,9 +159,10 @@ build/brands.stamp: FORCE messages/sets_gen.go
 FORCE:
 
 .PHONY: golden
-golden: messages/sets_gen.go build/brands.stamp ## rewrite trigger/testdata/golden (replies, plain texts) and messages/testdata/golden-text after a deliberate template change
+golden: messages/sets_gen.go build/brands.stamp ## rewrite trigger/testdata/golden (replies, plain texts), messages/testdata/golden-text and delivery/testdata/golden (the account-takeover mail) after a deliberate template change
 	go test ./trigger -run TestGolden -update
 	go test ./templates -run TestTextGolden -update
+	go test -short ./delivery -run TestATOGolden -update
 
 .PHONY: bench
 bench: messages/sets_gen.go build/brands.stamp ## warm-path benchmarks, one per trigger source (targets: <= 20 µs/op, <= 60 allocs/op)

@@ -416,23 +416,30 @@ func TestBadInput(t *testing.T) {
 	e := newEnv(t, nil)
 	other := newEnv(t, nil) // a second key in the same moto
 	attrs := map[string]any{"email": "eve@example.net", "email_verified": "true"}
+	unverified := map[string]any{"email": "eve@example.net", "email_verified": "false"}
 	for _, c := range []struct {
 		name, source string
 		code         *string
 		want         error // nil: no error returned
 		errorCode    string
+		attrs        map[string]any // nil: attrs
 	}{
-		{"missing code", "CustomEmailSender_SignUp", nil, delivery.ErrMissingCode, "missing_code"},
-		{"empty code", "CustomEmailSender_SignUp", ptr(""), delivery.ErrMissingCode, "missing_code"},
-		{"not base64", "CustomEmailSender_SignUp", ptr("%%% not base64"), delivery.ErrInvalidBase64, "invalid_base64"},
-		{"not an Encryption SDK message", "CustomEmailSender_SignUp", ptr(base64.StdEncoding.EncodeToString([]byte("hello, not a message"))), delivery.ErrDecrypt, "decrypt_failed"},
-		{"encrypted under another key", "CustomEmailSender_SignUp", ptr(other.encrypt("111111")), delivery.ErrDecrypt, "decrypt_failed"},
-		{"unknown source", "CustomEmailSender_Nonsense", ptr(e.encrypt("1")), nil, "unknown_source"},
-		{"not a sender source", "CustomMessage_SignUp", ptr(e.encrypt("1")), nil, "unknown_source"},
-		{"account takeover: no wording yet", "CustomEmailSender_AccountTakeOverNotification", ptr(e.encrypt("1")), nil, "unsupported_source"},
+		{"missing code", "CustomEmailSender_SignUp", nil, delivery.ErrMissingCode, "missing_code", nil},
+		{"empty code", "CustomEmailSender_SignUp", ptr(""), delivery.ErrMissingCode, "missing_code", nil},
+		{"not base64", "CustomEmailSender_SignUp", ptr("%%% not base64"), delivery.ErrInvalidBase64, "invalid_base64", nil},
+		{"not an Encryption SDK message", "CustomEmailSender_SignUp", ptr(base64.StdEncoding.EncodeToString([]byte("hello, not a message"))), delivery.ErrDecrypt, "decrypt_failed", nil},
+		{"encrypted under another key", "CustomEmailSender_SignUp", ptr(other.encrypt("111111")), delivery.ErrDecrypt, "decrypt_failed", nil},
+		{"unknown source", "CustomEmailSender_Nonsense", ptr(e.encrypt("1")), nil, "unknown_source", nil},
+		{"not a sender source", "CustomMessage_SignUp", ptr(e.encrypt("1")), nil, "unknown_source", nil},
+		{"account takeover to an unverified address", "CustomEmailSender_AccountTakeOverNotification", nil, nil, "unverified_recipient", unverified},
+		{"account takeover by SMS", "CustomSMSSender_AccountTakeOverNotification", nil, nil, "unknown_source", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			err := e.sender.Handle(context.Background(), event(c.source, c.code, attrs, nil))
+			a := attrs
+			if c.attrs != nil {
+				a = c.attrs
+			}
+			err := e.sender.Handle(context.Background(), event(c.source, c.code, a, nil))
 			if c.want == nil && err != nil || c.want != nil && !errors.Is(err, c.want) {
 				t.Errorf("got %v; want %v", err, c.want)
 			}
@@ -552,4 +559,63 @@ func TestFromEnvRequiresKeyAndSender(t *testing.T) {
 			t.Errorf("FromEnv(%v) accepted", vars)
 		}
 	}
+}
+
+// The account-takeover mail through SES: no code to decrypt (request.code is null, no KMS call),
+// one multipart mail to the verified address with the details in both parts.
+func TestAccountTakeoverMail(t *testing.T) {
+	e := newEnv(t, nil)
+	attrs := map[string]any{
+		"email": "owner@example.net", "email_verified": "true", "locale": "en-GB",
+		"USER_NAME": "user-123", "EVENT_ID": "ev-42", "ACCOUNT_TAKE_OVER_ACTION": "MFA_REQUIRED",
+		"IP_ADDRESS": "198.51.100.23", "LOGIN_TIME": time.Now().UTC().Format(time.RFC3339),
+		"CITY": "Lisbon", "COUNTRY": "Portugal", "DEVICE_NAME": "Safari 18, iOS 18",
+		"ONE_CLICK_LINK_VALID": "https://auth.example.com/valid?t=1", "ONE_CLICK_LINK_INVALID": "https://auth.example.com/invalid?t=1",
+	}
+	before := len(e.rec.calls) // the key and identity the test set up
+	if err := e.sender.Handle(context.Background(), event("CustomEmailSender_AccountTakeOverNotification", nil, attrs, nil)); err != nil {
+		t.Fatal(err)
+	}
+	sent := e.rec.sendEmails(t)
+	if len(sent) != 1 {
+		t.Fatalf("got %d SendEmail calls; want 1", len(sent))
+	}
+	for _, c := range e.rec.calls[before:] {
+		if strings.Contains(c.Target, "TrentService") {
+			t.Errorf("a KMS call (%s) for an event without a code", c.Target)
+		}
+	}
+	m := sent[0]
+	if m.FromEmailAddress != `"Example" <`+verifiedFrom+">" || len(m.Destination.ToAddresses) != 1 || m.Destination.ToAddresses[0] != "owner@example.net" {
+		t.Errorf("From %q To %v", m.FromEmailAddress, m.Destination.ToAddresses)
+	}
+	s := m.Content.Simple
+	if s.Subject.Data != "Suspicious sign-in to your Example account" {
+		t.Errorf("subject %q", s.Subject.Data)
+	}
+	if s.Body.Html == nil || s.Body.Text == nil {
+		t.Fatal("not multipart: a part is missing")
+	}
+	for _, want := range []string{"198.51.100.23", "Lisbon, Portugal", "Safari 18, iOS 18", "https://auth.example.com/invalid?t=1"} {
+		if !strings.Contains(s.Body.Html.Data, want) || !strings.Contains(s.Body.Text.Data, want) {
+			t.Errorf("a part lacks %q", want)
+		}
+	}
+	if strings.Contains(s.Body.Html.Data+s.Body.Text.Data, "user-123") {
+		t.Error("the username is in the mail")
+	}
+	if len(s.Headers) != 1 || s.Headers[0].Name != "Content-Language" || s.Headers[0].Value != "en" {
+		t.Errorf("headers %v", s.Headers)
+	}
+	tags := map[string]string{}
+	for _, tg := range m.EmailTags {
+		tags[tg.Name] = tg.Value
+	}
+	if tags["source"] != "AccountTakeOverNotification" || tags["brand"] != "default" {
+		t.Errorf("tags %v", tags)
+	}
+	if l := e.logLine(); l["outcome"] != "sent" || l["trigger_source"] != "AccountTakeOverNotification" {
+		t.Errorf("log %v", l)
+	}
+	e.assertLogClean("owner@example.net", "198.51.100.23", "Lisbon", "Safari", "user-123")
 }

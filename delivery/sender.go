@@ -137,10 +137,9 @@ func (s *Sender) handle(ctx context.Context, ev *Event) (r Result, err error) {
 		r.Outcome, r.ErrorCode = OutcomeUnsupported, "unknown_source"
 		return r, nil
 	}
-	// AccountTakeOverNotification has no wording in templates/ yet; see docs/sender.md.
-	if source == "AccountTakeOverNotification" {
-		r.Outcome, r.ErrorCode = OutcomeUnsupported, "unsupported_source"
-		return r, nil
+	// No code and its own wording and data (ato.go).
+	if ch == ChannelEmail && source == ATOSource {
+		return s.handleATO(ctx, ev)
 	}
 
 	o := s.render.Handle(ctx, renderEvent(ev, source))
@@ -238,7 +237,7 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 func (s *Sender) logInvocation(ctx context.Context, r Result, err error, total time.Duration) {
 	level := slog.LevelInfo
 	switch r.Outcome {
-	case OutcomeRejected, OutcomeUnsupported:
+	case OutcomeRejected, OutcomeUnsupported, OutcomeSkipped:
 		level = slog.LevelWarn
 	case OutcomeFailed:
 		level = slog.LevelError

@@ -69,6 +69,9 @@ func TestCatalogFiles(t *testing.T) {
 				}
 				continue // optional
 			}
+			if e.Name() == ATOSubjectFile || e.Name() == ATOEmailFile || e.Name() == ATOTextFile {
+				continue // the custom sender's account-takeover mail: optional until every locale has it (TestLintATO)
+			}
 			if !want[e.Name()] {
 				t.Errorf("%s/%s: file the catalog never reads", loc, e.Name())
 			}

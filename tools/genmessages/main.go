@@ -37,6 +37,17 @@ func run(brandsDir, stamp string) error {
 	if err := write(templates.GeneratedFile, src, fmt.Sprintf("%d message sets", len(table))); err != nil {
 		return err
 	}
+	// The account-takeover mail, which only the custom sender renders (internal/atomail).
+	ato, err := templates.Embedded().ATOTree()
+	if err != nil {
+		return err
+	}
+	if src, err = templates.GenerateATOGo(ato); err != nil {
+		return err
+	}
+	if err := write(templates.ATOGeneratedFile, src, fmt.Sprintf("%d locales' account-takeover mail", len(ato.Locales))); err != nil {
+		return err
+	}
 	manifest := templates.BrandManifest{Brands: []templates.BrandManifestEntry{}}
 	if brandsDir == "" {
 		return writeStamp(stamp, manifest)
@@ -58,6 +69,12 @@ func run(brandsDir, stamp string) error {
 		return err
 	}
 	if err := write(templates.BrandsFile, src, fmt.Sprintf("%d brands from %s, %d message sets", len(brands), brandsDir, sets)); err != nil {
+		return err
+	}
+	if src, err = templates.GenerateATOBrandsGo(brands); err != nil {
+		return err
+	}
+	if err := write(templates.ATOBrandsFile, src, fmt.Sprintf("%d brands' account-takeover mail", len(brands))); err != nil {
 		return err
 	}
 	return writeStamp(stamp, templates.NewBrandManifest(brandsDir, brands, src))

@@ -30,6 +30,9 @@ var senderSources = []string{"CustomEmailSender_", "CustomSMSSender_"}
 // glob events/*.json, never see it.
 func senderSample(eventsDir, source string) (string, bool) {
 	switch {
+	case source == "CustomEmailSender_AccountTakeOverNotification":
+		// Its own shape: no code, the sign-in's details in the user attributes.
+		return filepath.Join(eventsDir, "sender", "custom-email-sender-account-takeover-en.json"), true
 	case strings.HasPrefix(source, "CustomEmailSender_"):
 		return filepath.Join(eventsDir, "sender", "custom-email-sender-sign-up-de.json"), true
 	case strings.HasPrefix(source, "CustomSMSSender_"):
@@ -150,7 +153,14 @@ func runSender(c config, eventPath string, payload []byte, stdout, stderr io.Wri
 	if req == nil {
 		return fmt.Errorf("%s: no request object", eventPath)
 	}
-	req["code"] = base64.StdEncoding.EncodeToString(ct)
+	// An account-takeover notification has no code (request.code is null, as Cognito sends it):
+	// leave it so, the sender must not need one.
+	shown := fmt.Sprintf("%q, encrypted under %s", code, kms.KeyArn)
+	if c, present := req["code"]; present && c == nil {
+		shown = "null: this source has no code"
+	} else {
+		req["code"] = base64.StdEncoding.EncodeToString(ct)
+	}
 	payload, _ = json.Marshal(ev)
 
 	rie, err := lambdarie.ToolPath(ctx)
@@ -173,7 +183,7 @@ func runSender(c config, eventPath string, payload []byte, stdout, stderr io.Wri
 			fmt.Fprintf(stderr, "function log: %s\n", line)
 		}
 	}
-	fmt.Fprintf(stdout, "event:   %s (request.code: %q, encrypted under %s)\n", eventPath, code, kms.KeyArn)
+	fmt.Fprintf(stdout, "event:   %s (request.code: %s)\n", eventPath, shown)
 	if invErr != nil {
 		return fmt.Errorf("the sender failed (in AWS: Lambda retries, then the on-failure destination): %s", bytes.TrimSpace(out))
 	}

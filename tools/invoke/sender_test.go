@@ -43,6 +43,7 @@ func TestSenderSamplesAndSources(t *testing.T) {
 	for _, tc := range []struct{ source, sample string }{
 		{"CustomEmailSender_ForgotPassword", "../../events/sender/custom-email-sender-sign-up-de.json"},
 		{"CustomSMSSender_SignUp", "../../events/sender/custom-sms-sender-forgot-password-fr.json"},
+		{"CustomEmailSender_AccountTakeOverNotification", "../../events/sender/custom-email-sender-account-takeover-en.json"},
 	} {
 		p, ok := senderSample("../../events", tc.source)
 		if !ok || p != tc.sample {

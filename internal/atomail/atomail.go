@@ -1,0 +1,208 @@
+// Package atomail renders the account-takeover notification (CustomEmailSender_AccountTakeOverNotification):
+// templates/<locale>/AccountTakeOverNotification.subject.txt and .email.html inside layout.html with
+// the locale's footer.html, plus an optional .email.txt.
+//
+// Unlike the seven CustomMessage sources, this mail is not compiled into messages/sets_gen.go: only
+// the custom sender sends it, rarely, and its values (time, place, device, links) are not placeholders
+// Cognito fills later but text the sender has to put in itself. So it is parsed with html/template at
+// run time, once per locale on first use. The lint (package templates) renders every locale's files
+// through this same package with every action and with and without details and links, so what the
+// sender parses at run time is proven at build time.
+package atomail
+
+import (
+	"bytes"
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	"sync"
+	texttemplate "text/template"
+
+	"cognito-custom-message/internal/htmltext"
+	"cognito-custom-message/messages"
+)
+
+// Source is the trigger source name, without "CustomEmailSender_", and the files' prefix.
+const Source = "AccountTakeOverNotification"
+
+// File names inside a locale folder.
+const (
+	SubjectFile = Source + ".subject.txt"
+	EmailFile   = Source + ".email.html"
+	TextFile    = Source + ".email.txt" // optional: replaces the text made from the HTML
+)
+
+// Actions, as the templates test them (.Action). Anything else gets the neutral wording.
+const (
+	ActionBlocked    = "blocked"
+	ActionChallenged = "challenged"
+	ActionNeutral    = "" // what the sender passes for NO_ACTION and unknown actions
+)
+
+// Defines are the two templates the bodies call: "detail" isolates one detail value (a Latin IP or
+// device in a right-to-left mail, an Arabic city in a left-to-right one) and "link" renders
+// .Anchor's value. They live here, not in layout.html, because only this mail uses them and the
+// translators' checker (notes/atocheck) stubs them with exactly this text.
+const Defines = `{{define "detail"}}<bdi>{{.}}</bdi>{{end}}{{define "link"}}<a href="{{.URL}}" style="color:#2563eb;">{{.Label}}</a>{{end}}`
+
+// Brand is what the layout and footer see as .Brand (templates.BrandView's fields).
+type Brand struct {
+	Logo                  string
+	LogoWidth, LogoHeight int
+	Accent                string
+	SupportURL            string
+	SupportEmail          string
+}
+
+// HasSupport reports whether the brand shows a support line.
+func (b Brand) HasSupport() bool { return b.SupportURL != "" || b.SupportEmail != "" }
+
+// Data is the data contract of the ATO templates. Every value is already vetted by the caller
+// (delivery): html/template escapes it, but does not decide whether it may be shown.
+type Data struct {
+	AppName string
+	Action  string // ActionBlocked, ActionChallenged or anything else (neutral)
+	// Details of the sign-in; each may be empty.
+	When, Place, IP, Device string
+	// DenyLink and ConfirmLink are Cognito's one-click links (absolute https); each may be empty.
+	DenyLink, ConfirmLink string
+}
+
+// HasDetails reports whether any detail is shown.
+func (d Data) HasDetails() bool { return d.When != "" || d.Place != "" || d.IP != "" || d.Device != "" }
+
+// Link is what {{template "link" (.Anchor url label)}} renders.
+type Link struct{ URL, Label string }
+
+// Anchor pairs a link's URL with its translated label.
+func (d Data) Anchor(url, label string) Link { return Link{URL: url, Label: label} }
+
+// view is Data plus what the layout needs about the locale and the brand.
+type view struct {
+	Data
+	Lang, Dir, Align string
+	Brand            Brand
+}
+
+// Locale is one locale's files, as read from the template tree.
+type Locale struct {
+	Lang        string // the locale's tag, for lang= and Content-Language
+	Dir         string // "ltr" or "rtl"
+	Subject     string
+	Email       string
+	Footer      string
+	Text        string // the optional .email.txt; "" to make the text from the HTML
+	TextPresent bool
+}
+
+// Tree is one brand's (or the shipped tree's) layout and the locales that have the ATO files.
+type Tree struct {
+	Layout  string
+	Brand   Brand
+	Locales map[string]Locale
+}
+
+// Message is one rendered mail.
+type Message struct {
+	Subject, HTML, Text string
+}
+
+// Renderer renders a Tree, parsing each locale the first time it is asked for. Safe for concurrent
+// use.
+type Renderer struct {
+	tree Tree
+	mu   sync.Mutex
+	sets map[string]*parsed
+}
+
+type parsed struct {
+	once    sync.Once
+	subject *texttemplate.Template
+	email   *htmltemplate.Template
+	text    *texttemplate.Template
+	err     error
+}
+
+// NewRenderer parses nothing: a cold start that sends only codes pays nothing for this mail.
+func NewRenderer(t Tree) *Renderer { return &Renderer{tree: t, sets: map[string]*parsed{}} }
+
+// Has reports whether locale has the ATO files.
+func (r *Renderer) Has(locale string) bool { _, ok := r.tree.Locales[locale]; return ok }
+
+// Render renders locale's mail with d.
+func (r *Renderer) Render(locale string, d Data) (Message, error) {
+	loc, ok := r.tree.Locales[locale]
+	if !ok {
+		return Message{}, fmt.Errorf("atomail: locale %q has no %s files", locale, Source)
+	}
+	r.mu.Lock()
+	p := r.sets[locale]
+	if p == nil {
+		p = &parsed{}
+		r.sets[locale] = p
+	}
+	r.mu.Unlock()
+	p.once.Do(func() { p.err = p.parse(r.tree.Layout, locale, loc) })
+	if p.err != nil {
+		return Message{}, p.err
+	}
+	v := view{Data: d, Lang: loc.Lang, Dir: loc.Dir, Align: "left", Brand: r.tree.Brand}
+	if loc.Dir == "rtl" {
+		v.Align = "right"
+	}
+	var m Message
+	var buf bytes.Buffer
+	if err := p.subject.Execute(&buf, &v); err != nil {
+		return Message{}, fmt.Errorf("atomail: %w", err)
+	}
+	m.Subject = strings.TrimSpace(buf.String())
+	buf.Reset()
+	if err := p.email.Execute(&buf, &v); err != nil {
+		return Message{}, fmt.Errorf("atomail: %w", err)
+	}
+	m.HTML = buf.String()
+	if p.text != nil {
+		buf.Reset()
+		if err := p.text.Execute(&buf, &v); err != nil {
+			return Message{}, fmt.Errorf("atomail: %w", err)
+		}
+		m.Text = messages.TidyText(buf.String())
+	} else {
+		// The build's own conversion: it decodes what html/template escaped, so the text shows the
+		// values as vetted, and drops the bidi isolation <bdi> gives the HTML.
+		m.Text = htmltext.Convert(m.HTML)
+	}
+	return m, nil
+}
+
+func (p *parsed) parse(layout, locale string, loc Locale) error {
+	var err error
+	name := func(file string) string { return locale + "/" + file }
+	if p.subject, err = texttemplate.New(name(SubjectFile)).Option("missingkey=error").Parse(loc.Subject); err != nil {
+		return fmt.Errorf("atomail: %w", err)
+	}
+	if loc.TextPresent {
+		if p.text, err = texttemplate.New(name(TextFile)).Option("missingkey=error").Parse(loc.Text); err != nil {
+			return fmt.Errorf("atomail: %w", err)
+		}
+	}
+	email, err := htmltemplate.New("layout.html").Option("missingkey=error").Parse(layout)
+	if err != nil {
+		return fmt.Errorf("atomail: %w", err)
+	}
+	if _, err := email.Parse(Defines); err != nil {
+		return fmt.Errorf("atomail: defines: %w", err)
+	}
+	for _, f := range []struct{ define, file, src string }{{"footer", "footer.html", loc.Footer}, {"content", EmailFile, loc.Email}} {
+		// Parsed under its own path, so that parse and execution errors name the file to fix; the
+		// layout calls it by the define's name.
+		if _, err := email.New(name(f.file)).Parse(f.src); err != nil {
+			return fmt.Errorf("atomail: %w", err)
+		}
+		if _, err := email.Parse(fmt.Sprintf("{{define %q}}{{template %q .}}{{end}}", f.define, name(f.file))); err != nil {
+			return fmt.Errorf("atomail: %s: %w", name(f.file), err)
+		}
+	}
+	p.email = email
+	return nil
+}
