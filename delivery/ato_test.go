@@ -93,12 +93,12 @@ func TestATOSendsEnglishWithDetails(t *testing.T) {
 	if m.To != "owner@example.net" || m.Locale != "en" || m.Source != "AccountTakeOverNotification" || m.Brand != "default" {
 		t.Errorf("To %q, Locale (Content-Language) %q, Source %q, Brand %q", m.To, m.Locale, m.Source, m.Brand)
 	}
-	if want := "We blocked a suspicious sign-in to your Example account"; m.Subject != want {
+	if want := "We blocked a sign-in attempt to your Example account"; m.Subject != want {
 		t.Errorf("subject %q; want %q", m.Subject, want)
 	}
 	for _, want := range []string{
-		`<html lang="en" dir="ltr">`, "so we blocked the attempt",
-		"Time: <bdi>2026-12-02 01:23 UTC</bdi>", "Location: <bdi>Berlin, Germany</bdi>",
+		`<html lang="en" dir="ltr">`, "because it looked unusual",
+		"Time: <bdi>2026-12-02 01:23 UTC</bdi>", "Approximate location: <bdi>Berlin, Germany</bdi>",
 		"IP address: <bdi>203.0.113.7</bdi>", "Device: <bdi>Firefox 133, Windows 11</bdi>",
 		`<a href="https://auth.example.com/deny?token=i1" style="color:#2563eb;">This wasn&#39;t me</a>`,
 		`<a href="https://auth.example.com/confirm?token=v1" style="color:#2563eb;">This was me</a>`,
@@ -107,7 +107,7 @@ func TestATOSendsEnglishWithDetails(t *testing.T) {
 			t.Errorf("HTML lacks %q", want)
 		}
 	}
-	for _, want := range []string{"Time: 2026-12-02 01:23 UTC", "Location: Berlin, Germany", "IP address: 203.0.113.7",
+	for _, want := range []string{"Time: 2026-12-02 01:23 UTC", "Approximate location: Berlin, Germany", "IP address: 203.0.113.7",
 		"Device: Firefox 133, Windows 11", "This wasn't me (https://auth.example.com/deny?token=i1)"} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("text part lacks %q:\n%s", want, m.Text)
@@ -154,11 +154,13 @@ func TestATOOmitsHostileValues(t *testing.T) {
 			t.Errorf("the mail shows %q", never)
 		}
 	}
-	// Without links and details the wording says what to do without them.
-	for _, want := range []string{"change your password right away.", "you don't need to do anything."} {
-		if !strings.Contains(m.Text, want) {
-			t.Errorf("text lacks %q:\n%s", want, m.Text)
-		}
+	// Without links and details the wording says what to do without them; a blocked attempt is
+	// not told "if this was you, you don't need to do anything" (the owner's own sign-in failed).
+	if want := "change your password as soon as possible."; !strings.Contains(m.Text, want) {
+		t.Errorf("text lacks %q:\n%s", want, m.Text)
+	}
+	if never := "you don't need to do anything"; strings.Contains(m.Text, never) {
+		t.Errorf("a blocked attempt's mail says %q:\n%s", never, m.Text)
 	}
 }
 
@@ -261,10 +263,10 @@ func TestATOLinks(t *testing.T) {
 // Each ACCOUNT_TAKE_OVER_ACTION gets its wording; what Cognito may add later gets the neutral one.
 func TestATOActions(t *testing.T) {
 	for _, c := range []struct{ action, subject, body string }{
-		{"BLOCK", "We blocked a suspicious sign-in to your Example account", "so we blocked the attempt"},
-		{"MFA", "Suspicious sign-in to your Example account", "asked for an extra verification step"},
-		{"MFA_IF_CONFIGURED", "Suspicious sign-in to your Example account", "asked for an extra verification step"},
-		{"MFA_REQUIRED", "Suspicious sign-in to your Example account", "asked for an extra verification step"},
+		{"BLOCK", "We blocked a sign-in attempt to your Example account", "because it looked unusual"},
+		{"MFA", "Unusual sign-in attempt to your Example account", "asked for an extra verification step"},
+		{"MFA_IF_CONFIGURED", "Unusual sign-in attempt to your Example account", "asked for an extra verification step"},
+		{"MFA_REQUIRED", "Unusual sign-in attempt to your Example account", "asked for an extra verification step"},
 		{"NO_ACTION", "Unusual sign-in to your Example account", "We noticed an unusual sign-in"},
 		{"QUARANTINE", "Unusual sign-in to your Example account", "We noticed an unusual sign-in"},
 		{"", "Unusual sign-in to your Example account", "We noticed an unusual sign-in"}, // absent
@@ -341,14 +343,17 @@ func TestATOMissingAttributes(t *testing.T) {
 	if err := w.s.Handle(context.Background(), atoEvent(map[string]any{"COUNTRY": nil})); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(w.mail.sent[0].Text, "Location: Berlin\n") {
+	if !strings.Contains(w.mail.sent[0].Text, "Approximate location: Berlin\n") {
 		t.Errorf("text:\n%s", w.mail.sent[0].Text)
 	}
 }
 
-// A locale without ATO files (Arabic, right to left, until its translation lands) gets the
-// default locale, logged as a fallback; the same locale with files renders right to left.
+// A locale without ATO files (a tree where Arabic has none, as a locale added without them would)
+// gets the default locale, logged as a fallback; the same locale with files renders right to left.
 func TestATOLocaleFallbackAndRTL(t *testing.T) {
+	enOnly := atoShipped
+	enOnly.Locales = map[string]atomail.Locale{"en": atoShipped.Locales["en"]}
+	withRenderers(t, enOnly, nil)
 	w := newATOWorld(t)
 	if err := w.s.Handle(context.Background(), atoEvent(map[string]any{"locale": "ar"})); err != nil {
 		t.Fatal(err)
@@ -396,7 +401,7 @@ func TestATOBrand(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := w.mail.sent[0]
-	if m.Brand != "northwind" || m.Subject != "We blocked a suspicious sign-in to your Northwind account" {
+	if m.Brand != "northwind" || m.Subject != "We blocked a sign-in attempt to your Northwind account" {
 		t.Errorf("brand %q subject %q", m.Brand, m.Subject)
 	}
 	for _, want := range []string{`<img src="https://cdn.northwind.example/logo.png" width="120" height="30" alt="Northwind"`, "border-top:4px solid #0f766e", `href="https://help.northwind.example"`} {

@@ -590,7 +590,7 @@ func TestAccountTakeoverMail(t *testing.T) {
 		t.Errorf("From %q To %v", m.FromEmailAddress, m.Destination.ToAddresses)
 	}
 	s := m.Content.Simple
-	if s.Subject.Data != "Suspicious sign-in to your Example account" {
+	if s.Subject.Data != "Unusual sign-in attempt to your Example account" {
 		t.Errorf("subject %q", s.Subject.Data)
 	}
 	if s.Body.Html == nil || s.Body.Text == nil {

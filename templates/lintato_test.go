@@ -9,7 +9,8 @@ import (
 )
 
 // TestLintATO breaks the account-takeover files in each way lintATO knows and checks the finding;
-// the shipped en files and a locale without them (their translation not landed) are clean.
+// the shipped files and a locale without them (one added without its translation: the sender falls
+// back to the default locale) are clean.
 func TestLintATO(t *testing.T) {
 	en := func(f string) string { return "en/" + f }
 	cases := []struct {
@@ -20,8 +21,8 @@ func TestLintATO(t *testing.T) {
 	}{
 		{"shipped", nil, "", ""},
 		{"a locale without them", map[string]string{"de/" + ATOSubjectFile: "", "de/" + ATOEmailFile: ""}, "", ""},
-		{"subject without email", map[string]string{"de/" + ATOSubjectFile: "Unusual sign-in\n"}, "de/" + ATOEmailFile, "needs its email"},
-		{"email without subject", map[string]string{"de/" + ATOEmailFile: "<p>x</p>\n"}, "de/" + ATOSubjectFile, "needs its subject"},
+		{"subject without email", map[string]string{"de/" + ATOSubjectFile: "Unusual sign-in\n", "de/" + ATOEmailFile: ""}, "de/" + ATOEmailFile, "needs its email"},
+		{"email without subject", map[string]string{"de/" + ATOEmailFile: "<p>x</p>\n", "de/" + ATOSubjectFile: ""}, "de/" + ATOSubjectFile, "needs its subject"},
 		{"two-line subject", map[string]string{en(ATOSubjectFile): "Unusual sign-in\nto {{.AppName}}\n"}, en(ATOSubjectFile), "one line"},
 		{"empty subject", map[string]string{en(ATOSubjectFile): "{{if eq .Action \"x\"}}x{{end}}\n"}, en(ATOSubjectFile), "empty"},
 		{"parse error", map[string]string{en(ATOEmailFile): "<p>{{if .HasDetails}}</p>\n"}, en(ATOEmailFile), "unexpected EOF"},
@@ -62,6 +63,25 @@ func TestLintATO(t *testing.T) {
 				t.Errorf("no error on %s mentioning %q; got %v", c.file, c.want, got)
 			}
 		})
+	}
+}
+
+// TestEveryShippedLocaleHasATO: the lint lets a locale go without the account-takeover mail (the
+// sender then falls back to the default locale), but every locale this project ships has its own.
+func TestEveryShippedLocaleHasATO(t *testing.T) {
+	tree, err := Embedded().ATOTree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs, err := filepath.Glob("*/locale.json")
+	if err != nil || len(dirs) < 25 {
+		t.Fatalf("%d locale folders (%v); want the 25 shipped", len(dirs), err)
+	}
+	for _, d := range dirs {
+		loc := filepath.Dir(d)
+		if _, ok := tree.Locales[loc]; !ok {
+			t.Errorf("%s has no %s and %s", loc, ATOSubjectFile, ATOEmailFile)
+		}
 	}
 }
 
