@@ -53,11 +53,7 @@ func renderersOf(shipped atomail.Tree, brands map[string]atomail.Tree) map[strin
 func (s *Sender) handleATO(ctx context.Context, ev *Event) (r Result, err error) {
 	r = Result{Outcome: OutcomeFailed, Channel: ChannelEmail, Source: ATOSource}
 	attrs := ev.Request.UserAttributes
-	tev := trigger.Event{}
-	tev.CognitoEventUserPoolsHeader = ev.CognitoEventUserPoolsHeader
-	tev.Request.UserAttributes = attrs
-	tev.Request.ClientMetadata = ev.Request.ClientMetadata
-	choice := s.render.Choose(&tev)
+	choice := atoChoice(s.render, ev)
 	r.Brand = choice.Brand
 
 	// Only to an address someone has proven to own: until then the person who typed it may not own
@@ -89,6 +85,16 @@ func (s *Sender) handleATO(ctx context.Context, ev *Event) (r Result, err error)
 		Locale: locale, Brand: choice.Brand, Source: ATOSource})
 	r.Send = s.now().Sub(t0)
 	return s.sent(r, ChannelEmail, err)
+}
+
+// atoChoice is the brand and locale choice for an ATO event: the sender's, and the failure
+// recorder's for the same event (failure.go).
+func atoChoice(render *trigger.Handler, ev *Event) trigger.Choice {
+	tev := trigger.Event{}
+	tev.CognitoEventUserPoolsHeader = ev.CognitoEventUserPoolsHeader
+	tev.Request.UserAttributes = ev.Request.UserAttributes
+	tev.Request.ClientMetadata = ev.Request.ClientMetadata
+	return render.Choose(&tev)
 }
 
 // sent turns a delivery's error into the invocation's result, as for the other sources.

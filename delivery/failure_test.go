@@ -270,3 +270,44 @@ func TestSendErrorKeepsTheCause(t *testing.T) {
 		t.Errorf("got %v (%T)", err, err)
 	}
 }
+
+// TestDescribeATOFailure: a failed account-takeover mail is recorded with the brand and locale the
+// sender logged, as every other source is (the ATO mail is not a CustomMessage source, so the
+// CustomMessage renderer alone cannot decide them).
+func TestDescribeATOFailure(t *testing.T) {
+	for _, c := range []struct{ client, brand, locale string }{
+		{"web-client", trigger.DefaultBrandName, "fr"},
+		// northwind has no ATO files of its own here: the sender falls back to the shipped English.
+		{"northwindclient", "northwind", "en"},
+	} {
+		t.Run(c.brand, func(t *testing.T) {
+			var logs bytes.Buffer
+			ev := atoEvent(map[string]any{"locale": "fr-CA"})
+			ev.CallerContext.ClientID = c.client
+			s := New(renderWithBrand(), nil, failingMailer{errors.New("dial tcp 127.0.0.1:1: connect: connection refused")}, nil,
+				slog.New(slog.NewJSONHandler(&logs, nil)))
+			s.now = func() time.Time { return atoNow }
+			err := s.Handle(context.Background(), ev)
+			if err == nil {
+				t.Fatal("the sender did not fail")
+			}
+			var sendLog map[string]any
+			if json.Unmarshal(logs.Bytes(), &sendLog) != nil {
+				t.Fatalf("sender log %s", logs.String())
+			}
+			fl := NewFailureRecorder(renderWithBrand(), &recordingQueue{}, nil).Describe(context.Background(), record(t, ev, lambdaErrorPayload(t, err), "Handled"))
+			if fl.Brand != c.brand || fl.Locale != c.locale || fl.TriggerSource != "CustomEmailSender_AccountTakeOverNotification" || fl.ErrorCode != "transport" {
+				t.Errorf("brand %q locale %q source %q code %q; want %s, %s, the ATO source, transport", fl.Brand, fl.Locale, fl.TriggerSource, fl.ErrorCode, c.brand, c.locale)
+			}
+			if sendLog["brand"] != fl.Brand || sendLog["rendered_locale"] != fl.Locale {
+				t.Errorf("sender logged brand %v, locale %v; recorder has %q, %q", sendLog["brand"], sendLog["rendered_locale"], fl.Brand, fl.Locale)
+			}
+			b, _ := json.Marshal(fl)
+			for _, v := range []string{"owner@example.net", "mallory-chose-this", "203.0.113.7", "Berlin", "Firefox", "token="} {
+				if strings.Contains(string(b), v) {
+					t.Errorf("the failure holds %q: %s", v, b)
+				}
+			}
+		})
+	}
+}
