@@ -158,7 +158,7 @@ func TestDescribeSenderFailure(t *testing.T) {
 // TestDescribeRecords: every shape a record can have gets a defined Failure.
 func TestDescribeRecords(t *testing.T) {
 	ev := failedEvent("CustomEmailSender_ForgotPassword", "appclient")
-	panicText := json.RawMessage(`{"errorMessage":"runtime error: bad address ` + strings.ToUpper(failEmail) + ` for ` + failGiven + ` ` + failFamily + ` (` + failCode + `)","errorType":"runtimeError","stackTrace":[{"path":"x.go","line":1,"label":"` + failEmail + `"}]}`)
+	panicText := json.RawMessage(`{"errorMessage":"runtime error: bad address ` + strings.ToUpper(failEmail) + ` for ` + failGiven + ` ` + failFamily + ` (` + failCode + `) user ` + failUserName + ` campaign ` + failMetadata + `","errorType":"runtimeError","stackTrace":[{"path":"x.go","line":1,"label":"` + failEmail + `"}]}`)
 	timeout := json.RawMessage(`{"errorMessage":"2026-12-02T01:52:47.333Z e4b46cbf Task timed out after 10.01 seconds"}`)
 	bad := failedEvent("CustomEmailSender_SignUp", "client id with spaces")
 	bad.TriggerSource = "CustomEmailSender_SignUp " + failEmail
@@ -171,7 +171,7 @@ func TestDescribeRecords(t *testing.T) {
 		check   func(t *testing.T, fl Failure)
 	}{
 		{"a panic quoting the address: redacted, stack trace dropped", record(t, ev, panicText, "Unhandled"), func(t *testing.T, fl Failure) {
-			if fl.Error != "runtime error: bad address [redacted] for [redacted] ([redacted])" || fl.ErrorCode != "unhandled" || fl.ErrorType != "runtimeError" {
+			if fl.Error != "runtime error: bad address [redacted] for [redacted] ([redacted]) user [redacted] campaign [redacted]" || fl.ErrorCode != "unhandled" || fl.ErrorType != "runtimeError" {
 				t.Errorf("error %q code %q type %q", fl.Error, fl.ErrorCode, fl.ErrorType)
 			}
 			if fl.Brand != trigger.DefaultBrandName || fl.Locale != "fr" || fl.TriggerSource != "CustomEmailSender_ForgotPassword" {
