@@ -311,3 +311,30 @@ func TestDescribeATOFailure(t *testing.T) {
 		})
 	}
 }
+
+type panickingMailer struct{}
+
+func (panickingMailer) SendEmail(_ context.Context, m Email) error { panic("cannot send to " + m.To) }
+
+// TestSenderPanicIsAFailure: a panic inside the sender is a SendError the recorder reads (Lambda
+// retries, then records it), not a crash: aws-lambda-go would report the panic's value and stack
+// trace as the error and print them raw into the log, and a value can quote the event.
+func TestSenderPanicIsAFailure(t *testing.T) {
+	var logs bytes.Buffer
+	ev := failedEvent("CustomEmailSender_SignUp", "appclient")
+	s := New(renderWithBrand(), plainDecrypter{}, panickingMailer{}, nil, slog.New(slog.NewJSONHandler(&logs, nil)))
+	err := s.Handle(context.Background(), ev)
+	var se *SendError
+	if !errors.As(err, &se) || se.Code != "panic" {
+		t.Fatalf("got %v (%T); want a SendError with code panic", err, err)
+	}
+	assertNoPersonalData(t, "the error", err.Error())
+	assertNoPersonalData(t, "the log", logs.String())
+	if !strings.Contains(logs.String(), `"outcome":"failed"`) || !strings.Contains(logs.String(), `"error_code":"panic"`) {
+		t.Errorf("log %s", logs.String())
+	}
+	fl := NewFailureRecorder(renderWithBrand(), &recordingQueue{}, nil).Describe(context.Background(), record(t, ev, lambdaErrorPayload(t, err), "Handled"))
+	if fl.ErrorCode != "panic" || fl.TriggerSource != "CustomEmailSender_SignUp" {
+		t.Errorf("%+v", fl)
+	}
+}
