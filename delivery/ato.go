@@ -53,11 +53,7 @@ func renderersOf(shipped atomail.Tree, brands map[string]atomail.Tree) map[strin
 func (s *Sender) handleATO(ctx context.Context, ev *Event) (r Result, err error) {
 	r = Result{Outcome: OutcomeFailed, Channel: ChannelEmail, Source: ATOSource}
 	attrs := ev.Request.UserAttributes
-	tev := trigger.Event{}
-	tev.CognitoEventUserPoolsHeader = ev.CognitoEventUserPoolsHeader
-	tev.Request.UserAttributes = attrs
-	tev.Request.ClientMetadata = ev.Request.ClientMetadata
-	choice := s.render.Choose(&tev)
+	choice := atoChoice(s.render, ev)
 	r.Brand = choice.Brand
 
 	// Only to an address someone has proven to own: until then the person who typed it may not own
@@ -89,6 +85,16 @@ func (s *Sender) handleATO(ctx context.Context, ev *Event) (r Result, err error)
 		Locale: locale, Brand: choice.Brand, Source: ATOSource})
 	r.Send = s.now().Sub(t0)
 	return s.sent(r, ChannelEmail, err)
+}
+
+// atoChoice is the brand and locale choice for an ATO event: the sender's, and the failure
+// recorder's for the same event (failure.go).
+func atoChoice(render *trigger.Handler, ev *Event) trigger.Choice {
+	tev := trigger.Event{}
+	tev.CognitoEventUserPoolsHeader = ev.CognitoEventUserPoolsHeader
+	tev.Request.UserAttributes = ev.Request.UserAttributes
+	tev.Request.ClientMetadata = ev.Request.ClientMetadata
+	return render.Choose(&tev)
 }
 
 // sent turns a delivery's error into the invocation's result, as for the other sources.
@@ -253,23 +259,40 @@ func digitRun(s string) int {
 }
 
 // phoneLike reports 7 or more digits joined only by what phone numbers are written with (spaces,
-// "-", "(", ")", "+", "/"): "+1 (555) 123-4567". Version numbers ("Chrome 120.0.6099") are split
-// by dots and stay.
+// any dash — "-", U+2011, U+2013 … —, "(", ")", "+", "/"): "+1 (555) 123-4567"; or three digit
+// groups of at least three digits each joined by single dots, "555.123.4567", which phones' data
+// detectors link as well. Version numbers ("Chrome 120.0.6099.130", "Safari 605.1.15") have a
+// shorter group among any three and stay.
 func phoneLike(s string) bool {
 	digits := 0
+	group, groups := 0, 0 // digits in the current dot-joined group; consecutive groups of >= 3
 	for _, r := range s {
 		switch {
 		case unicode.IsDigit(r):
 			digits++
+			group++
 			if digits >= 7 {
 				return true
 			}
-		case r == ' ' || r == '-' || r == '(' || r == ')' || r == '+' || r == '/':
+			continue
+		case r == ' ' || unicode.Is(unicode.Pd, r) || r == '(' || r == ')' || r == '+' || r == '/':
 		default:
 			digits = 0
 		}
+		if group >= 3 {
+			groups++
+		} else {
+			groups = 0
+		}
+		if groups >= 3 {
+			return true
+		}
+		if r != '.' {
+			groups = 0
+		}
+		group = 0
 	}
-	return false
+	return group >= 3 && groups >= 2
 }
 
 // ipAddress shows IP_ADDRESS only as an address net/netip parses (no zone: a zone is free text),

@@ -185,6 +185,13 @@ func TestATODetail(t *testing.T) {
 		{"build 19045", ""},
 		{"+1 (555) 010-9999", ""},
 		{"0049 30 1234 56", ""},
+		// Dotted and Unicode-dashed numbers: phones' data detectors link them too.
+		{"Call 555.123.4567", ""},
+		{"call 1.800.555.0199", ""},
+		{"Call 555‑123‑4567", ""},
+		{"Call 555–123–4567", ""},
+		{"Safari 605.1.15, macOS 10.15.7", "Safari 605.1.15, macOS 10.15.7"},
+		{"Edge 131.0.2903.86", "Edge 131.0.2903.86"},
 		{"Chrome\u00a0120", ""},
 		{"Chrome\u202e120", ""},
 		{"Chrome\u200b", ""},

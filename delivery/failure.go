@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
+	"cognito-custom-message/internal/atomail"
 	"cognito-custom-message/trigger"
 )
 
@@ -185,7 +186,14 @@ func (f *FailureRecorder) Describe(ctx context.Context, payload []byte) Failure 
 		fl.UserSub = valid(subRe, attribute(ev.Request.UserAttributes, "sub"))
 		if ch, source, ok := splitSource(fl.TriggerSource); ok {
 			fl.Channel = string(ch)
-			if o := f.render.Handle(ctx, renderEvent(&ev, source)); o.Fallback != trigger.FallbackUntouched {
+			if ch == ChannelEmail && source == ATOSource {
+				// Not a CustomMessage source: the sender's own ATO choice and fallbacks (ato.go).
+				c := atoChoice(f.render, &ev)
+				fl.Brand, fl.Locale = c.Brand, c.Resolution.Locale
+				if _, loc, _, err := renderATO(c, f.render.DefaultLocale(), atomail.Data{}); err == nil {
+					fl.Locale = loc
+				}
+			} else if o := f.render.Handle(ctx, renderEvent(&ev, source)); o.Fallback != trigger.FallbackUntouched {
 				fl.Brand, fl.Locale = o.Brand, o.Rendered
 				if fl.Locale == "" {
 					fl.Locale = o.Resolution.Locale

@@ -158,7 +158,7 @@ func TestDescribeSenderFailure(t *testing.T) {
 // TestDescribeRecords: every shape a record can have gets a defined Failure.
 func TestDescribeRecords(t *testing.T) {
 	ev := failedEvent("CustomEmailSender_ForgotPassword", "appclient")
-	panicText := json.RawMessage(`{"errorMessage":"runtime error: bad address ` + strings.ToUpper(failEmail) + ` for ` + failGiven + ` ` + failFamily + ` (` + failCode + `)","errorType":"runtimeError","stackTrace":[{"path":"x.go","line":1,"label":"` + failEmail + `"}]}`)
+	panicText := json.RawMessage(`{"errorMessage":"runtime error: bad address ` + strings.ToUpper(failEmail) + ` for ` + failGiven + ` ` + failFamily + ` (` + failCode + `) user ` + failUserName + ` campaign ` + failMetadata + `","errorType":"runtimeError","stackTrace":[{"path":"x.go","line":1,"label":"` + failEmail + `"}]}`)
 	timeout := json.RawMessage(`{"errorMessage":"2026-12-02T01:52:47.333Z e4b46cbf Task timed out after 10.01 seconds"}`)
 	bad := failedEvent("CustomEmailSender_SignUp", "client id with spaces")
 	bad.TriggerSource = "CustomEmailSender_SignUp " + failEmail
@@ -171,7 +171,7 @@ func TestDescribeRecords(t *testing.T) {
 		check   func(t *testing.T, fl Failure)
 	}{
 		{"a panic quoting the address: redacted, stack trace dropped", record(t, ev, panicText, "Unhandled"), func(t *testing.T, fl Failure) {
-			if fl.Error != "runtime error: bad address [redacted] for [redacted] ([redacted])" || fl.ErrorCode != "unhandled" || fl.ErrorType != "runtimeError" {
+			if fl.Error != "runtime error: bad address [redacted] for [redacted] ([redacted]) user [redacted] campaign [redacted]" || fl.ErrorCode != "unhandled" || fl.ErrorType != "runtimeError" {
 				t.Errorf("error %q code %q type %q", fl.Error, fl.ErrorCode, fl.ErrorType)
 			}
 			if fl.Brand != trigger.DefaultBrandName || fl.Locale != "fr" || fl.TriggerSource != "CustomEmailSender_ForgotPassword" {
@@ -268,5 +268,73 @@ func TestSendErrorKeepsTheCause(t *testing.T) {
 	var se *SendError
 	if !errors.As(err, &se) || !errors.Is(err, ErrNoRecipient) || err.Error() != "no_recipient: no recipient attribute" {
 		t.Errorf("got %v (%T)", err, err)
+	}
+}
+
+// TestDescribeATOFailure: a failed account-takeover mail is recorded with the brand and locale the
+// sender logged, as every other source is (the ATO mail is not a CustomMessage source, so the
+// CustomMessage renderer alone cannot decide them).
+func TestDescribeATOFailure(t *testing.T) {
+	for _, c := range []struct{ client, brand, locale string }{
+		{"web-client", trigger.DefaultBrandName, "fr"},
+		// northwind has no ATO files of its own here: the sender falls back to the shipped English.
+		{"northwindclient", "northwind", "en"},
+	} {
+		t.Run(c.brand, func(t *testing.T) {
+			var logs bytes.Buffer
+			ev := atoEvent(map[string]any{"locale": "fr-CA"})
+			ev.CallerContext.ClientID = c.client
+			s := New(renderWithBrand(), nil, failingMailer{errors.New("dial tcp 127.0.0.1:1: connect: connection refused")}, nil,
+				slog.New(slog.NewJSONHandler(&logs, nil)))
+			s.now = func() time.Time { return atoNow }
+			err := s.Handle(context.Background(), ev)
+			if err == nil {
+				t.Fatal("the sender did not fail")
+			}
+			var sendLog map[string]any
+			if json.Unmarshal(logs.Bytes(), &sendLog) != nil {
+				t.Fatalf("sender log %s", logs.String())
+			}
+			fl := NewFailureRecorder(renderWithBrand(), &recordingQueue{}, nil).Describe(context.Background(), record(t, ev, lambdaErrorPayload(t, err), "Handled"))
+			if fl.Brand != c.brand || fl.Locale != c.locale || fl.TriggerSource != "CustomEmailSender_AccountTakeOverNotification" || fl.ErrorCode != "transport" {
+				t.Errorf("brand %q locale %q source %q code %q; want %s, %s, the ATO source, transport", fl.Brand, fl.Locale, fl.TriggerSource, fl.ErrorCode, c.brand, c.locale)
+			}
+			if sendLog["brand"] != fl.Brand || sendLog["rendered_locale"] != fl.Locale {
+				t.Errorf("sender logged brand %v, locale %v; recorder has %q, %q", sendLog["brand"], sendLog["rendered_locale"], fl.Brand, fl.Locale)
+			}
+			b, _ := json.Marshal(fl)
+			for _, v := range []string{"owner@example.net", "mallory-chose-this", "203.0.113.7", "Berlin", "Firefox", "token="} {
+				if strings.Contains(string(b), v) {
+					t.Errorf("the failure holds %q: %s", v, b)
+				}
+			}
+		})
+	}
+}
+
+type panickingMailer struct{}
+
+func (panickingMailer) SendEmail(_ context.Context, m Email) error { panic("cannot send to " + m.To) }
+
+// TestSenderPanicIsAFailure: a panic inside the sender is a SendError the recorder reads (Lambda
+// retries, then records it), not a crash: aws-lambda-go would report the panic's value and stack
+// trace as the error and print them raw into the log, and a value can quote the event.
+func TestSenderPanicIsAFailure(t *testing.T) {
+	var logs bytes.Buffer
+	ev := failedEvent("CustomEmailSender_SignUp", "appclient")
+	s := New(renderWithBrand(), plainDecrypter{}, panickingMailer{}, nil, slog.New(slog.NewJSONHandler(&logs, nil)))
+	err := s.Handle(context.Background(), ev)
+	var se *SendError
+	if !errors.As(err, &se) || se.Code != "panic" {
+		t.Fatalf("got %v (%T); want a SendError with code panic", err, err)
+	}
+	assertNoPersonalData(t, "the error", err.Error())
+	assertNoPersonalData(t, "the log", logs.String())
+	if !strings.Contains(logs.String(), `"outcome":"failed"`) || !strings.Contains(logs.String(), `"error_code":"panic"`) {
+		t.Errorf("log %s", logs.String())
+	}
+	fl := NewFailureRecorder(renderWithBrand(), &recordingQueue{}, nil).Describe(context.Background(), record(t, ev, lambdaErrorPayload(t, err), "Handled"))
+	if fl.ErrorCode != "panic" || fl.TriggerSource != "CustomEmailSender_SignUp" {
+		t.Errorf("%+v", fl)
 	}
 }

@@ -122,12 +122,26 @@ func (s *Sender) Handle(ctx context.Context, ev Event) error {
 		ctx, cancel = context.WithDeadline(ctx, dl.Add(-deadlineMargin))
 		defer cancel()
 	}
-	r, err := s.handle(ctx, &ev)
+	r, err := s.safeHandle(ctx, &ev)
 	s.logInvocation(ctx, r, err, s.now().Sub(start))
 	if r.Outcome == OutcomeFailed {
 		return &SendError{Code: r.ErrorCode, Err: err} // failure.go: what the failure recorder reads
 	}
 	return nil
+}
+
+// safeHandle is handle with a panic turned into a failure (Lambda retries it, then the recorder
+// records it): left to aws-lambda-go, the panic's value and stack trace, which can quote the event,
+// would be the invocation's error and printed raw into the log. Only the value's type is kept.
+func (s *Sender) safeHandle(ctx context.Context, ev *Event) (r Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			ch, source, _ := splitSource(ev.TriggerSource)
+			r = Result{Outcome: OutcomeFailed, Channel: ch, Source: source, ErrorCode: "panic"}
+			err = fmt.Errorf("the sender panicked (%T)", p)
+		}
+	}()
+	return s.handle(ctx, ev)
 }
 
 func (s *Sender) handle(ctx context.Context, ev *Event) (r Result, err error) {

@@ -77,9 +77,8 @@ type SenderConfig struct {
 	AssetDir         string // the folder holding the built sender bootstrap (`make build`: build/sender)
 	ConfigurationSet string // SES_CONFIGURATION_SET: the default SES configuration set, may be empty
 	SMSSenderID      string // SMS_SENDER_ID: the default SMS sender ID, may be empty
-	// Identities are the SES identities (domains or addresses) the brands send from besides
-	// sesFromEmail. brand.json's fromEmail will name them once the templates package parses it; until
-	// then they are listed here so that ses:SendEmail stays scoped to them.
+	// Identities are more SES identities (domains or addresses) the sender may send from besides
+	// sesFromEmail and the brands' own fromEmail (brand.json), which senderIdentityArns adds itself.
 	Identities []string
 	// ConfigurationSets are the brands' SES configuration sets besides ConfigurationSet.
 	ConfigurationSets []string
@@ -229,7 +228,14 @@ func senderIdentityArns(stack awscdk.Stack, cfg Config) []*string {
 		add(cfg.SES.FromEmail[strings.LastIndex(cfg.SES.FromEmail, "@")+1:])
 		add(cfg.SES.VerifiedDomain)
 	}
-	for _, id := range cfg.Sender.Identities {
+	ids, sets := cfg.Sender.Identities, append([]string{cfg.Sender.ConfigurationSet}, cfg.Sender.ConfigurationSets...)
+	// Each brand sends as itself (brand.json's fromEmail, sesConfigurationSet): without these its
+	// mail would be refused (AccessDenied) on every attempt.
+	for _, b := range cfg.Brands.Brands {
+		ids = append(ids, b.Config.FromEmail)
+		sets = append(sets, b.Config.SESConfigurationSet)
+	}
+	for _, id := range ids {
 		add(id)
 		if i := strings.LastIndex(id, "@"); i >= 0 {
 			add(id[i+1:])
@@ -239,7 +245,7 @@ func senderIdentityArns(stack awscdk.Stack, cfg Config) []*string {
 	for _, n := range names {
 		arns = append(arns, sesArn(stack, cfg, "identity", n))
 	}
-	for _, set := range append([]string{cfg.Sender.ConfigurationSet}, cfg.Sender.ConfigurationSets...) {
+	for _, set := range sets {
 		if set != "" && !seen["configuration-set/"+set] {
 			seen["configuration-set/"+set] = true
 			arns = append(arns, sesArn(stack, cfg, "configuration-set", set))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -516,5 +517,34 @@ func TestFailureRecorderBrandClients(t *testing.T) {
 	want := jsonOf(t, sender["Environment"].(map[string]any)["Variables"].(map[string]any)["BRAND_CLIENTS"])
 	if got := jsonOf(t, rec["Environment"].(map[string]any)["Variables"].(map[string]any)["BRAND_CLIENTS"]); got != want || want == "null" {
 		t.Errorf("recorder BRAND_CLIENTS %s; want the sender's %s", got, want)
+	}
+}
+
+// TestCustomSenderBrandIdentities: a brand's own fromEmail and sesConfigurationSet (brand.json)
+// are in the sender's ses:SendEmail scope without being listed again in senderIdentities: else the
+// brand's mail is refused with AccessDenied on every attempt and only the failure queue says why.
+func TestCustomSenderBrandIdentities(t *testing.T) {
+	dir := t.TempDir()
+	d := filepath.Join(dir, "initech")
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	brand := `{"appName":"Initech","fromEmail":"no-reply@mail.initech.example","sesConfigurationSet":"initech-tx"}`
+	if err := os.WriteFile(filepath.Join(d, "brand.json"), []byte(brand), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := maps.Clone(senderContext)
+	ctx[KeyBrandsDir] = dir
+	_, tpl := synth(t, ctx)
+	var res string
+	for _, st := range statements(tpl, "SenderRole") {
+		if strings.Contains(jsonOf(t, st["Action"]), "ses:SendEmail") {
+			res = jsonOf(t, st["Resource"])
+		}
+	}
+	for _, want := range []string{":identity/no-reply@mail.initech.example", ":identity/mail.initech.example", ":configuration-set/initech-tx", ":identity/no-reply@acme.example"} {
+		if strings.Count(res, want+`"`) != 1 {
+			t.Errorf("SES resources %s; want %s once", res, want)
+		}
 	}
 }
