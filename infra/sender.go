@@ -409,8 +409,14 @@ func (s *CustomMessageStack) addCustomSender(stack awscdk.Stack, cfg Config, key
 	})
 }
 
-// SenderRejectionsMetric counts the sender's permanent refusals (log lines with "outcome":"rejected").
-const SenderRejectionsMetric = "SenderRejections"
+// Metrics counted from the sender's log lines ("outcome"): permanent refusals by SES or SNS
+// ("rejected"), trigger sources it does not send ("unsupported"), events it deliberately sends
+// nothing for ("skipped": an account-takeover mail to an unproven address).
+const (
+	SenderRejectionsMetric  = "SenderRejections"
+	SenderUnsupportedMetric = "SenderUnsupported"
+	SenderSkippedMetric     = "SenderSkipped"
+)
 
 // senderAlarms fire on the sender's errors and throttles (each may retry, but an operator should
 // know), on its permanent refusals, on the recorder's failures and on any message in the failure
@@ -428,6 +434,23 @@ func (s *CustomMessageStack) senderAlarms(stack awscdk.Stack, cfg Config) {
 			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 		})
 	}
+	// logLineMetric counts the sender's log lines with one "outcome" (a metric filter: the function
+	// itself carries no metrics code).
+	logLineMetric := func(name, outcome string) awscloudwatch.IMetric {
+		return awslogs.NewMetricFilter(stack, jsii.String(name), &awslogs.MetricFilterProps{
+			LogGroup:        s.senderLogs,
+			FilterPattern:   awslogs.FilterPattern_StringValue(jsii.String("$.outcome"), jsii.String("="), jsii.String(outcome)),
+			MetricNamespace: jsii.String(MetricNamespace(cfg.StackName)),
+			MetricName:      jsii.String(name),
+			MetricValue:     jsii.String("1"),
+			DefaultValue:    jsii.Number(0),
+			Unit:            awscloudwatch.Unit_COUNT,
+		}).Metric(sum)
+	}
+	// Skipped on purpose (an account-takeover mail to an unverified or missing address): counted, not
+	// alarmed — some users never verify their address. A count that equals every ATO event says the
+	// pool's ATO events carry no verified address (docs/sender.md).
+	logLineMetric(SenderSkippedMetric, "skipped")
 	alarms := []awscloudwatch.Alarm{
 		alarm("SenderErrorAlarm", "The custom sender failed an invocation (Lambda retries it; after the retries it goes to the failure queue).", s.Sender.MetricErrors(sum)),
 		alarm("SenderThrottleAlarm", "The custom sender was throttled (account or reserved concurrency exhausted): its messages are delayed.", s.Sender.MetricThrottles(sum)),
@@ -442,15 +465,11 @@ func (s *CustomMessageStack) senderAlarms(stack awscdk.Stack, cfg Config) {
 		// log line ("outcome":"rejected") is what counts it. Synchronous refusals are mostly
 		// configuration (a brand's fromEmail SES does not know), so one is worth an alarm.
 		alarm("SenderRejectionAlarm", "SES or SNS refused a message permanently (error_code in the sender's log: e.g. MessageRejected for a From identity SES does not know): it was not retried and the user got nothing.",
-			awslogs.NewMetricFilter(stack, jsii.String(SenderRejectionsMetric), &awslogs.MetricFilterProps{
-				LogGroup:        s.senderLogs,
-				FilterPattern:   awslogs.FilterPattern_StringValue(jsii.String("$.outcome"), jsii.String("="), jsii.String("rejected")),
-				MetricNamespace: jsii.String(MetricNamespace(cfg.StackName)),
-				MetricName:      jsii.String(SenderRejectionsMetric),
-				MetricValue:     jsii.String("1"),
-				DefaultValue:    jsii.Number(0),
-				Unit:            awscloudwatch.Unit_COUNT,
-			}).Metric(sum)),
+			logLineMetric(SenderRejectionsMetric, "rejected")),
+		// A trigger source this function does not know (one Cognito added later) is answered with
+		// nil and only logged ("outcome":"unsupported"): those users get nothing, so one alarms.
+		alarm("SenderUnsupportedAlarm", "The custom sender got a trigger source it does not send (error_code unknown_source in its log): nothing was sent to those users.",
+			logLineMetric(SenderUnsupportedMetric, "unsupported")),
 		alarm("SenderFailureQueueAlarm", "A message could not be delivered after Lambda's retries: it is in the sender's failure queue (trigger source, brand, locale, error; no address or code).",
 			s.SenderFailures.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: period})),
 	}

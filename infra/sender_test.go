@@ -281,7 +281,7 @@ func TestCustomSenderFailures(t *testing.T) {
 			alarms[id] = r["Properties"].(map[string]any)
 		}
 	}
-	want := map[string]string{"SenderErrorAlarm": "Errors", "SenderThrottleAlarm": "Throttles", "SenderFailureQueueAlarm": "ApproximateNumberOfMessagesVisible", "FailureRecorderErrorAlarm": "Errors", "SenderDestinationDeliveryAlarm": "DestinationDeliveryFailures", "SenderRejectionAlarm": SenderRejectionsMetric}
+	want := map[string]string{"SenderErrorAlarm": "Errors", "SenderThrottleAlarm": "Throttles", "SenderFailureQueueAlarm": "ApproximateNumberOfMessagesVisible", "FailureRecorderErrorAlarm": "Errors", "SenderDestinationDeliveryAlarm": "DestinationDeliveryFailures", "SenderRejectionAlarm": SenderRejectionsMetric, "SenderUnsupportedAlarm": SenderUnsupportedMetric}
 	for prefix, metric := range want {
 		var found bool
 		for id, a := range alarms {
@@ -303,29 +303,35 @@ func TestCustomSenderFailures(t *testing.T) {
 	if len(alarms) != len(want) {
 		t.Errorf("%d sender alarms; want %d", len(alarms), len(want))
 	}
-	// Rejections are answered with nil (no Errors): only the sender's own log line counts them.
-	var rejections int
+	// Rejections, unknown sources and skips are answered with nil (no Errors): only the sender's own
+	// log line counts them.
+	filters := map[string]string{SenderRejectionsMetric: "rejected", SenderUnsupportedMetric: "unsupported", SenderSkippedMetric: "skipped"}
+	seen := map[string]int{}
 	for _, r := range resources(tpl, "AWS::Logs::MetricFilter") {
 		p := r["Properties"].(map[string]any)
 		mt := p["MetricTransformations"].([]any)[0].(map[string]any)
-		if mt["MetricName"] != SenderRejectionsMetric {
+		name, _ := mt["MetricName"].(string)
+		outcome, ok := filters[name]
+		if !ok {
 			continue
 		}
-		rejections++
-		if p["FilterPattern"] != `{ $.outcome = "rejected" }` {
-			t.Errorf("rejection filter pattern %v", p["FilterPattern"])
+		seen[name]++
+		if want := `{ $.outcome = "` + outcome + `" }`; p["FilterPattern"] != want {
+			t.Errorf("%s filter pattern %v; want %s", name, p["FilterPattern"], want)
 		}
 		if lg := jsonOf(t, p["LogGroupName"]); !strings.Contains(lg, "SenderLogs") {
-			t.Errorf("rejection filter reads %s; want the sender's log group", lg)
+			t.Errorf("%s filter reads %s; want the sender's log group", name, lg)
 		}
 		for id, a := range alarms {
-			if strings.HasPrefix(id, "SenderRejectionAlarm") && a["Namespace"] != mt["MetricNamespace"] {
-				t.Errorf("rejection alarm reads namespace %v, filter writes %v", a["Namespace"], mt["MetricNamespace"])
+			if a["MetricName"] == name && a["Namespace"] != mt["MetricNamespace"] {
+				t.Errorf("%s reads namespace %v, its filter writes %v", id, a["Namespace"], mt["MetricNamespace"])
 			}
 		}
 	}
-	if rejections != 1 {
-		t.Errorf("%d rejection metric filters; want 1", rejections)
+	for name := range filters {
+		if seen[name] != 1 {
+			t.Errorf("%d %s metric filters; want 1", seen[name], name)
+		}
 	}
 }
 
