@@ -388,6 +388,11 @@ func (h *Handler) attachSenders(ctx context.Context, ev cfn.Event) (string, map[
 		return id, nil, nil
 	}
 	opt := parse(ev.ResourceProperties).opt
+	if ev.RequestType == cfn.RequestUpdate {
+		// A replaced key (or a rollback to the old one): the key the previous request set is ours.
+		opt.EarlierKey, _ = ev.OldResourceProperties["KmsKeyArn"].(string)
+		opt.EarlierKey = strings.TrimSpace(opt.EarlierKey)
+	}
 	a, err := poolattach.PlanAttachSenders(ctx, h.Cognito, pool, sender, key, opt)
 	if err == nil {
 		err = a.Apply(ctx, h.Cognito)

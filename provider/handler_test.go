@@ -944,6 +944,23 @@ func TestAttachSendersResource(t *testing.T) {
 		t.Error("a retried create updated the pool again")
 	}
 	mustFail(t, "another sender", w.send(p, cfn.RequestUpdate, TypeAttachSenders, r.physicalID, senderProps(smsPool, someone), senderProps(smsPool, sender)), "refused")
+	// The stack replaced its key: the update moves the pool to the new key (the old one was ours, as
+	// the OldResourceProperties say), and the rollback of that update moves it back.
+	const newKey = "arn:aws:kms:eu-central-1:123456789012:key/99999999-12ab-34cd-56ef-1234567890ab"
+	rotated := senderProps(smsPool, sender)
+	rotated["KmsKeyArn"] = newKey
+	must(t, "update to a replaced key", w.send(p, cfn.RequestUpdate, TypeAttachSenders, r.physicalID, rotated, senderProps(smsPool, sender)))
+	if got := lambdaConfig(w, smsPool)["KMSKeyID"]; got != newKey {
+		t.Errorf("KMSKeyID after the key's replacement: %v", got)
+	}
+	must(t, "rollback of the replacement", w.send(p, cfn.RequestUpdate, TypeAttachSenders, r.physicalID, senderProps(smsPool, sender), rotated))
+	if got := lambdaConfig(w, smsPool)["KMSKeyID"]; got != key {
+		t.Errorf("KMSKeyID after the rollback: %v", got)
+	}
+	// A key nobody's previous request set stays foreign.
+	other := senderProps(smsPool, sender)
+	other["KmsKeyArn"] = newKey
+	mustFail(t, "a key replaced behind the stack's back", w.send(p, cfn.RequestUpdate, TypeAttachSenders, r.physicalID, other, other), "already has a custom sender")
 	must(t, "delete", w.send(p, cfn.RequestDelete, TypeAttachSenders, r.physicalID, senderProps(smsPool, sender), nil))
 	lc = lambdaConfig(w, smsPool)
 	for _, k := range []string{"CustomEmailSender", "CustomSMSSender", "KMSKeyID"} {

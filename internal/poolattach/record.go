@@ -88,6 +88,11 @@ type Options struct {
 	// provider: the Update's OldResourceProperties). It stands in for Owner on records written
 	// before owners were kept, and only when the record names it too.
 	Earlier string
+	// EarlierKey is the KMS key the caller's previous request set as KMSKeyID (the provider: the
+	// Update's OldResourceProperties), so that an update that replaced the stack's key moves the pool
+	// to the new key instead of refusing the old one as someone else's. Only the sender attachment
+	// reads it.
+	EarlierKey string
 }
 
 // String is the form kept in TagApplied.

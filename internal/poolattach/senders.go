@@ -52,7 +52,7 @@ func PlanAttachSenders(ctx context.Context, api API, poolID, sender, key string,
 	}
 	current := deref(lc.KMSKeyID)
 	for what, v := range map[string]string{"CustomEmailSender " + email: email, "CustomSMSSender " + sms: sms, "KMSKeyID " + current: current} {
-		if v != "" && v != sender && v != key {
+		if v != "" && v != sender && v != key && (opt.EarlierKey == "" || v != opt.EarlierKey || what != "KMSKeyID "+current) {
 			a.Err = fmt.Errorf("%w (%s): this release does not replace another custom sender (it could not put it back with its key on delete); remove it first: %w",
 				ErrForeignSender, what, ErrRefused)
 			return a, nil
