@@ -42,6 +42,17 @@ func (c Config) productionGaps() []productionGap {
 			"Cognito's default email sender allows 50 emails a day per account and region, so a few scripted sign-ups silence every verification and password-reset mail",
 			"verify an SES identity, out of the SES sandbox, and set -c " + KeySESFromEmail + "=no-reply@your.domain"})
 	}
+	if c.Sender != nil {
+		// A white-label brand that sends from the platform's address is the failure this mode exists
+		// to end; its brand.json must name its own identity.
+		for _, b := range c.Brands.Brands {
+			if b.Config.FromEmail == "" {
+				gaps = append(gaps, productionGap{"brand " + b.Name + "'s fromEmail",
+					"with " + KeyDelivery + "=" + DeliveryCustomSender + " a brand without fromEmail (brand.json) sends from the default " + KeySESFromEmail + ": its users get mail from another product's address",
+					"verify the brand's domain in SES and set \"fromEmail\" (and \"fromName\") in its brand.json"})
+			}
+		}
+	}
 	if c.AlarmTopicArn == "" {
 		gaps = append(gaps, productionGap{KeyAlarmTopicArn,
 			"the alarms on template fallbacks, function errors and throttles would notify nobody",
