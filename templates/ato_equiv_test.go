@@ -22,7 +22,7 @@ var atoValueSets = []atomail.Data{
 		DenyLink:    `https://a.example/deny?t=1&u='x'&v="y"&w=<z>#frag%20ok%zz é+ü (1)`,
 		ConfirmLink: "HTTPS://b.example/c?d=1&e=%E2%9C%93&f=`g`;h\\i"},
 	{AppName: "تطبيقي", When: "٢ ديسمبر", Place: "東京都", IP: "198.51.100.1", Device: "iPhone",
-		DenyLink: "javascript:alert(document.cookie)", ConfirmLink: "/relative/path?x=1&y=2"},
+		DenyLink: "javascript:alert(document.cookie)", ConfirmLink: "/relative/path?x=1&y=2%4"},
 }
 
 // atoBrands are no brand, a full brand, and one whose values the escapers must filter or decode.
@@ -63,6 +63,9 @@ func TestATOCompiledEqualsHTMLTemplate(t *testing.T) {
 		for _, loc := range locales {
 			for _, action := range []string{atomail.ActionBlocked, atomail.ActionChallenged, atomail.ActionNeutral, "NO_ACTION"} {
 				for vi, values := range atoValueSets {
+					if bi > 1 && vi != 1 {
+						continue // the filtering brands with the hostile values only: the run stays short
+					}
 					for mask := 0; mask < 64; mask++ {
 						d := atomail.Data{AppName: values.AppName, Action: action}
 						for i, f := range []struct{ dst, src *string }{
