@@ -38,7 +38,7 @@ const maxDetail = 64
 
 // atoRenderers are built on the first ATO event from the programs `make generate` compiled
 // (delivery/ato_gen.go): nothing is parsed at run time. A variable so that tests can give brands.
-var atoRenderers = sync.OnceValue(func() map[string]*atoprog.Renderer { return renderersOf(atoCompiled, atoBrands) })
+var atoRenderers = sync.OnceValue(func() map[string]*atoprog.Renderer { return renderersOf(atoCompiled(), atoBrands) })
 
 // renderersOf is one renderer per brand, the shipped tree's under trigger.DefaultBrandName.
 func renderersOf(shipped atoprog.Tree, brands map[string]atoprog.Tree) map[string]*atoprog.Renderer {

@@ -85,7 +85,9 @@ func GenerateATOGo(t atomail.Tree) ([]byte, error) {
 	b.WriteString("package delivery\n\n")
 	b.WriteString("import \"cognito-custom-message/internal/atoprog\"\n\n")
 	// %#v writes a composite literal of the programs, map keys sorted: the same files, the same source.
-	fmt.Fprintf(&b, "var atoCompiled = %#v\n", compiled)
+	// A function, not a variable: its maps are built on the first account-takeover event, not at
+	// every cold start.
+	fmt.Fprintf(&b, "// atoCompiled is the shipped tree's account-takeover mail, compiled.\nfunc atoCompiled() atoprog.Tree { return %#v }\n", compiled)
 	return format.Source(b.Bytes())
 }
 

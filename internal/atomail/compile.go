@@ -3,6 +3,7 @@ package atomail
 import (
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"text/template/parse"
 
@@ -60,7 +61,39 @@ func Compile(t Tree) (atoprog.Tree, error) {
 		}
 		out.Locales[locale] = l
 	}
+	share(&out)
 	return out, nil
+}
+
+// share moves the HTML templates that compiled alike in every locale to t.Shared.
+func share(t *atoprog.Tree) {
+	var first *atoprog.Locale
+	for _, l := range t.Locales {
+		first = &l
+		break
+	}
+	if first == nil {
+		return
+	}
+	for name, nodes := range first.HTML.Templates {
+		same := true
+		for _, l := range t.Locales {
+			if other, ok := l.HTML.Templates[name]; !ok || !reflect.DeepEqual(other, nodes) {
+				same = false
+				break
+			}
+		}
+		if !same {
+			continue
+		}
+		if t.Shared == nil {
+			t.Shared = map[string][]atoprog.Node{}
+		}
+		t.Shared[name] = nodes
+		for _, l := range t.Locales {
+			delete(l.HTML.Templates, name)
+		}
+	}
 }
 
 // compiler turns the parse trees reachable from one root into a Program.

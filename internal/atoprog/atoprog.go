@@ -126,6 +126,9 @@ type Locale struct {
 type Tree struct {
 	Brand   Brand
 	Locales map[string]Locale
+	// Shared are the templates every locale's HTML compiles to alike (the layout, its defines):
+	// kept once, not once per locale. A locale's own Templates come first.
+	Shared map[string][]Node
 }
 
 // Renderer renders a Tree. Safe for concurrent use: it never writes.
@@ -143,7 +146,7 @@ func (r *Renderer) Render(locale string, d Data) (Message, error) {
 	if !ok {
 		return Message{}, fmt.Errorf("atoprog: locale %q has no %s files", locale, Source)
 	}
-	v := &view{Data: d, Lang: loc.Lang, Dir: loc.Dir, Align: "left", Brand: r.tree.Brand}
+	v := &view{Data: d, Lang: loc.Lang, Dir: loc.Dir, Align: "left", Brand: r.tree.Brand, shared: r.tree.Shared}
 	if loc.Dir == "rtl" {
 		v.Align = "right"
 	}
@@ -174,6 +177,7 @@ type view struct {
 	Data
 	Lang, Dir, Align string
 	Brand            Brand
+	shared           map[string][]Node
 }
 
 type kind uint8
@@ -225,6 +229,9 @@ func (v *view) exec(b *strings.Builder, p Program, name string, dot value, depth
 		return fmt.Errorf("atoprog: template %q: calls nested too deep", name)
 	}
 	nodes, ok := p.Templates[name]
+	if !ok {
+		nodes, ok = v.shared[name]
+	}
 	if !ok {
 		return fmt.Errorf("atoprog: no template %q", name)
 	}
