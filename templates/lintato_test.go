@@ -29,6 +29,7 @@ func TestLintATO(t *testing.T) {
 		{"unknown field", map[string]string{en(ATOEmailFile): "<p>{{.Username}}</p>\n"}, en(ATOEmailFile), "Username"},
 		{"NBSP", map[string]string{en(ATOEmailFile): "<p>Attention\u00a0!</p>{{.When}}{{.Place}}{{.IP}}{{.Device}}{{.DenyLink}}{{.ConfirmLink}}\n"}, en(ATOEmailFile) + " or ", "U+00A0"},
 		{"drops the IP", map[string]string{en(ATOEmailFile): "<p>{{.When}} {{.Place}} {{.Device}} {{template \"link\" (.Anchor .DenyLink \"no\")}} {{template \"link\" (.Anchor .ConfirmLink \"yes\")}}</p>\n"}, en(ATOEmailFile), atoSampleIP},
+		{"what the sender's renderer lacks", map[string]string{en(ATOEmailFile): "<p>{{printf \"%s\" .AppName}}</p>\n"}, en(ATOEmailFile), "is not implemented by atoprog"},
 		{"own text without the links", map[string]string{en(ATOTextFile): "{{.When}} {{.Place}} {{.IP}} {{.Device}}\n"}, en(ATOEmailFile), atoSampleDeny},
 	}
 	for _, c := range cases {
