@@ -1,13 +1,12 @@
-// Package atomail renders the account-takeover notification (CustomEmailSender_AccountTakeOverNotification):
-// templates/<locale>/AccountTakeOverNotification.subject.txt and .email.html inside layout.html with
-// the locale's footer.html, plus an optional .email.txt.
+// Package atomail renders the account-takeover notification (CustomEmailSender_AccountTakeOverNotification)
+// with html/template: templates/<locale>/AccountTakeOverNotification.subject.txt and .email.html
+// inside layout.html with the locale's footer.html, plus an optional .email.txt.
 //
-// Unlike the seven CustomMessage sources, this mail is not compiled into messages/sets_gen.go: only
-// the custom sender sends it, rarely, and its values (time, place, device, links) are not placeholders
-// Cognito fills later but text the sender has to put in itself. So it is parsed with html/template at
-// run time, once per locale on first use. The lint (package templates) renders every locale's files
-// through this same package with every action and with and without details and links, so what the
-// sender parses at run time is proven at build time.
+// It runs at build time only. Compile turns each locale's escaped parse trees into the programs
+// package atoprog runs in the sender (`make generate` writes them to delivery/ato_gen.go), because
+// linking text/template into the sender would keep every exported method of every reachable type
+// (+10 MB). The Renderer stays as the reference the compiled programs are proven equal to
+// (TestATOCompiledEqualsHTMLTemplate in package templates) and as what the lint renders through.
 package atomail
 
 import (
