@@ -13,7 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"cognito-custom-message/internal/atomail"
+	"cognito-custom-message/internal/atoprog"
 	"cognito-custom-message/trigger"
 )
 
@@ -30,21 +30,21 @@ import (
 const OutcomeSkipped = "skipped"
 
 // ATOSource is the sender source (without "CustomEmailSender_") of the account-takeover mail.
-const ATOSource = atomail.Source
+const ATOSource = atoprog.Source
 
 // maxDetail is the longest detail shown, in characters after trimming; a longer one is omitted, never
 // cut (a cut value could read as something else).
 const maxDetail = 64
 
-// atoRenderers are built on the first ATO event, and each locale is parsed on its first use: a cold
-// start that sends codes parses nothing for this mail. A variable so that tests can give brands.
-var atoRenderers = sync.OnceValue(func() map[string]*atomail.Renderer { return renderersOf(atoShipped, atoBrands) })
+// atoRenderers are built on the first ATO event from the programs `make generate` compiled
+// (delivery/ato_gen.go): nothing is parsed at run time. A variable so that tests can give brands.
+var atoRenderers = sync.OnceValue(func() map[string]*atoprog.Renderer { return renderersOf(atoCompiled(), atoBrands) })
 
 // renderersOf is one renderer per brand, the shipped tree's under trigger.DefaultBrandName.
-func renderersOf(shipped atomail.Tree, brands map[string]atomail.Tree) map[string]*atomail.Renderer {
-	m := map[string]*atomail.Renderer{trigger.DefaultBrandName: atomail.NewRenderer(shipped)}
+func renderersOf(shipped atoprog.Tree, brands map[string]atoprog.Tree) map[string]*atoprog.Renderer {
+	m := map[string]*atoprog.Renderer{trigger.DefaultBrandName: atoprog.NewRenderer(shipped)}
 	for name, t := range brands {
-		m[name] = atomail.NewRenderer(t)
+		m[name] = atoprog.NewRenderer(t)
 	}
 	return m
 }
@@ -115,10 +115,10 @@ func (s *Sender) sent(r Result, ch Channel, err error) (Result, error) {
 // renderATO renders in the chosen brand's chosen locale, then its default locale, then the
 // deployment's default and English; then the same in the shipped (default brand's) files. A
 // locale whose translation has not landed yet has no ATO files: it falls back, logged.
-func renderATO(c trigger.Choice, deploymentDefault string, d atomail.Data) (atomail.Message, string, string, error) {
+func renderATO(c trigger.Choice, deploymentDefault string, d atoprog.Data) (atoprog.Message, string, string, error) {
 	rs := atoRenderers()
 	type attempt struct {
-		r        *atomail.Renderer
+		r        *atoprog.Renderer
 		locale   string
 		fallback string
 	}
@@ -150,14 +150,14 @@ func renderATO(c trigger.Choice, deploymentDefault string, d atomail.Data) (atom
 	if len(reasons) == 0 {
 		reasons = append(reasons, "no locale has the "+ATOSource+" files")
 	}
-	return atomail.Message{}, "", "", fmt.Errorf("%s", strings.Join(reasons, "; "))
+	return atoprog.Message{}, "", "", fmt.Errorf("%s", strings.Join(reasons, "; "))
 }
 
 // atoData is what the mail may show of the event: each value vetted, omitted when it fails.
 // USER_NAME is never shown, nor any display name: usernames can be UUIDs or chosen by whoever signed
 // up, and the address the mail goes to already says which account it is about.
-func atoData(attrs map[string]any, now time.Time) atomail.Data {
-	d := atomail.Data{
+func atoData(attrs map[string]any, now time.Time) atoprog.Data {
+	d := atoprog.Data{
 		Action:      atoAction(attribute(attrs, "ACCOUNT_TAKE_OVER_ACTION")),
 		When:        loginTime(attribute(attrs, "LOGIN_TIME"), now),
 		IP:          ipAddress(attribute(attrs, "IP_ADDRESS")),
@@ -181,11 +181,11 @@ func atoData(attrs map[string]any, now time.Time) atomail.Data {
 func atoAction(a string) string {
 	switch strings.ToUpper(a) {
 	case "BLOCK":
-		return atomail.ActionBlocked
+		return atoprog.ActionBlocked
 	case "MFA", "MFA_IF_CONFIGURED", "MFA_REQUIRED":
-		return atomail.ActionChallenged
+		return atoprog.ActionChallenged
 	}
-	return atomail.ActionNeutral
+	return atoprog.ActionNeutral
 }
 
 // verified is messages/proof.go's rule: only "true" (or, in old samples, JSON true) proves the address.

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"cognito-custom-message/internal/atomail"
+	"cognito-custom-message/internal/atoprog"
 	"cognito-custom-message/messages"
+	"cognito-custom-message/templates"
 	"cognito-custom-message/trigger"
 )
 
@@ -72,12 +74,35 @@ func (w *atoWorld) log(t *testing.T) map[string]any {
 }
 
 // withRenderers gives the test its own trees (brands, an RTL locale) for the duration of the test.
+// The trees are compiled here as `make generate` compiles the shipped one.
 func withRenderers(t *testing.T, shipped atomail.Tree, brands map[string]atomail.Tree) {
 	t.Helper()
+	compile := func(tree atomail.Tree) atoprog.Tree {
+		c, err := atomail.Compile(tree)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	compiled := map[string]atoprog.Tree{}
+	for name, tree := range brands {
+		compiled[name] = compile(tree)
+	}
+	rs := renderersOf(compile(shipped), compiled)
 	old := atoRenderers
-	atoRenderers = func() map[string]*atomail.Renderer { return renderersOf(shipped, brands) }
+	atoRenderers = func() map[string]*atoprog.Renderer { return rs }
 	t.Cleanup(func() { atoRenderers = old })
 }
+
+// atoShipped is the shipped tree's source, which the tests vary (a locale less, a brand) and
+// compile with withRenderers; the sender itself embeds only atoCompiled.
+var atoShipped = func() atomail.Tree {
+	tree, err := templates.Embedded().ATOTree()
+	if err != nil {
+		panic(err)
+	}
+	return tree
+}()
 
 // The whole mail, English, blocked, every detail: what is shown, what never is, the text part,
 // Content-Language, the log.

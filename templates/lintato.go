@@ -51,12 +51,21 @@ func lintATO(c *Catalog, loc, appName string, add addFunc) {
 	if err != nil {
 		return // reported as a missing layout
 	}
-	r := atomail.NewRenderer(atomail.Tree{Layout: layout, Brand: c.atoBrand(), Locales: map[string]atomail.Locale{loc: l}})
+	tree := atomail.Tree{Layout: layout, Brand: c.atoBrand(), Locales: map[string]atomail.Locale{loc: l}}
+	r := atomail.NewRenderer(tree)
 	seen := map[string]bool{} // one finding per rule and file
 	report := func(file, format string, args ...any) {
 		if key := file + format; !seen[key] {
 			seen[key] = true
 			add(Error, file, 0, 0, LintATO, format, args...)
+		}
+	}
+	// The sender runs the compiled programs, not html/template: a construct the compiler refuses
+	// would fail `make generate`, so the translator hears of it here first.
+	if _, err := r.Render(loc, atomail.Data{AppName: appName}); err == nil {
+		if _, err := atomail.Compile(tree); err != nil {
+			report(email, "%s (the sender's compiled renderer does not implement it)", strings.TrimPrefix(err.Error(), "atomail: "))
+			return
 		}
 	}
 	for _, action := range []string{atomail.ActionBlocked, atomail.ActionChallenged, atomail.ActionNeutral} {

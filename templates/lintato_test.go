@@ -30,6 +30,7 @@ func TestLintATO(t *testing.T) {
 		{"NBSP", map[string]string{en(ATOEmailFile): "<p>Attention\u00a0!</p>{{.When}}{{.Place}}{{.IP}}{{.Device}}{{.DenyLink}}{{.ConfirmLink}}\n"}, en(ATOEmailFile) + " or ", "U+00A0"},
 		{"drops the IP", map[string]string{en(ATOEmailFile): "<p>{{.When}} {{.Place}} {{.Device}} {{template \"link\" (.Anchor .DenyLink \"no\")}} {{template \"link\" (.Anchor .ConfirmLink \"yes\")}}</p>\n"}, en(ATOEmailFile), atoSampleIP},
 		{"drops the place", map[string]string{en(ATOEmailFile): "<p>{{.When}} {{.IP}} {{.Device}} {{template \"link\" (.Anchor .DenyLink \"no\")}} {{template \"link\" (.Anchor .ConfirmLink \"yes\")}}</p>\n"}, en(ATOEmailFile), "does not show .Place"},
+		{"what the sender's renderer lacks", map[string]string{en(ATOEmailFile): "<p>{{printf \"%s\" .AppName}}</p>\n"}, en(ATOEmailFile), "is not implemented by atoprog"},
 		{"own text without the links", map[string]string{en(ATOTextFile): "{{.When}} {{.Place}} {{.IP}} {{.Device}}\n"}, en(ATOEmailFile), atoSampleDeny},
 	}
 	for _, c := range cases {

@@ -1,13 +1,12 @@
-// Package atomail renders the account-takeover notification (CustomEmailSender_AccountTakeOverNotification):
-// templates/<locale>/AccountTakeOverNotification.subject.txt and .email.html inside layout.html with
-// the locale's footer.html, plus an optional .email.txt.
+// Package atomail renders the account-takeover notification (CustomEmailSender_AccountTakeOverNotification)
+// with html/template: templates/<locale>/AccountTakeOverNotification.subject.txt and .email.html
+// inside layout.html with the locale's footer.html, plus an optional .email.txt.
 //
-// Unlike the seven CustomMessage sources, this mail is not compiled into messages/sets_gen.go: only
-// the custom sender sends it, rarely, and its values (time, place, device, links) are not placeholders
-// Cognito fills later but text the sender has to put in itself. So it is parsed with html/template at
-// run time, once per locale on first use. The lint (package templates) renders every locale's files
-// through this same package with every action and with and without details and links, so what the
-// sender parses at run time is proven at build time.
+// It runs at build time only. Compile turns each locale's escaped parse trees into the programs
+// package atoprog runs in the sender (`make generate` writes them to delivery/ato_gen.go), because
+// linking text/template into the sender would keep every exported method of every reachable type
+// (+10 MB). The Renderer stays as the reference the compiled programs are proven equal to
+// (TestATOCompiledEqualsHTMLTemplate in package templates) and as what the lint renders through.
 package atomail
 
 import (
@@ -18,12 +17,13 @@ import (
 	"sync"
 	texttemplate "text/template"
 
+	"cognito-custom-message/internal/atoprog"
 	"cognito-custom-message/internal/htmltext"
 	"cognito-custom-message/messages"
 )
 
 // Source is the trigger source name, without "CustomEmailSender_", and the files' prefix.
-const Source = "AccountTakeOverNotification"
+const Source = atoprog.Source
 
 // File names inside a locale folder.
 const (
@@ -34,9 +34,9 @@ const (
 
 // Actions, as the templates test them (.Action). Anything else gets the neutral wording.
 const (
-	ActionBlocked    = "blocked"
-	ActionChallenged = "challenged"
-	ActionNeutral    = "" // what the sender passes for NO_ACTION and unknown actions
+	ActionBlocked    = atoprog.ActionBlocked
+	ActionChallenged = atoprog.ActionChallenged
+	ActionNeutral    = atoprog.ActionNeutral
 )
 
 // Defines are the two templates the bodies call: "detail" isolates one detail value (a Latin IP or
@@ -45,37 +45,18 @@ const (
 // translators' checker (notes/atocheck) stubs them with exactly this text.
 const Defines = `{{define "detail"}}<bdi>{{.}}</bdi>{{end}}{{define "link"}}<a href="{{.URL}}" style="color:#2563eb;">{{.Label}}</a>{{end}}`
 
-// Brand is what the layout and footer see as .Brand (templates.BrandView's fields).
-type Brand struct {
-	Logo                  string
-	LogoWidth, LogoHeight int
-	Accent                string
-	SupportURL            string
-	SupportEmail          string
-}
-
-// HasSupport reports whether the brand shows a support line.
-func (b Brand) HasSupport() bool { return b.SupportURL != "" || b.SupportEmail != "" }
-
-// Data is the data contract of the ATO templates. Every value is already vetted by the caller
-// (delivery): html/template escapes it, but does not decide whether it may be shown.
-type Data struct {
-	AppName string
-	Action  string // ActionBlocked, ActionChallenged or anything else (neutral)
-	// Details of the sign-in; each may be empty.
-	When, Place, IP, Device string
-	// DenyLink and ConfirmLink are Cognito's one-click links (absolute https); each may be empty.
-	DenyLink, ConfirmLink string
-}
-
-// HasDetails reports whether any detail is shown.
-func (d Data) HasDetails() bool { return d.When != "" || d.Place != "" || d.IP != "" || d.Device != "" }
-
-// Link is what {{template "link" (.Anchor url label)}} renders.
-type Link struct{ URL, Label string }
-
-// Anchor pairs a link's URL with its translated label.
-func (d Data) Anchor(url, label string) Link { return Link{URL: url, Label: label} }
+// The data types are the run-time package's: the sender renders with atoprog, and this package's
+// Renderer (html/template, for the lint and the equivalence test) sees exactly the same values.
+type (
+	// Brand is what the layout and footer see as .Brand.
+	Brand = atoprog.Brand
+	// Data is the data contract of the ATO templates.
+	Data = atoprog.Data
+	// Link is what {{template "link" (.Anchor url label)}} renders.
+	Link = atoprog.Link
+	// Message is one rendered mail.
+	Message = atoprog.Message
+)
 
 // view is Data plus what the layout needs about the locale and the brand.
 type view struct {
@@ -100,11 +81,6 @@ type Tree struct {
 	Layout  string
 	Brand   Brand
 	Locales map[string]Locale
-}
-
-// Message is one rendered mail.
-type Message struct {
-	Subject, HTML, Text string
 }
 
 // Renderer renders a Tree, parsing each locale the first time it is asked for. Safe for concurrent
