@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"cognito-custom-message/internal/atoprog"
+	"cognito-custom-message/messages"
 	"cognito-custom-message/trigger"
 )
 
@@ -64,7 +65,7 @@ func (s *Sender) handleATO(ctx context.Context, ev *Event) (r Result, err error)
 	case to == "":
 		r.Outcome, r.ErrorCode = OutcomeSkipped, "no_recipient"
 		return r, nil
-	case !verified(attrs["email_verified"]):
+	case !messages.Verified(attrs["email_verified"]):
 		r.Outcome, r.ErrorCode = OutcomeSkipped, "unverified_recipient"
 		return r, nil
 	}
@@ -186,17 +187,6 @@ func atoAction(a string) string {
 		return atoprog.ActionChallenged
 	}
 	return atoprog.ActionNeutral
-}
-
-// verified is messages/proof.go's rule: only "true" (or, in old samples, JSON true) proves the address.
-func verified(v any) bool {
-	switch v := v.(type) {
-	case string:
-		return v == "true"
-	case bool:
-		return v
-	}
-	return false
 }
 
 // detail vets DEVICE_NAME, CITY or COUNTRY for the mail. DEVICE_NAME comes from the sign-in

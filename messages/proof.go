@@ -81,12 +81,14 @@ func NameChannels(source string, attrs map[string]any) Channels {
 	case proofAdmin:
 		return Channels{Email: true, SMS: true}
 	case proofVerified:
-		return Channels{Email: verified(attrs["email_verified"]), SMS: verified(attrs["phone_number_verified"])}
+		return Channels{Email: Verified(attrs["email_verified"]), SMS: Verified(attrs["phone_number_verified"])}
 	}
 	return Channels{}
 }
 
-func verified(v any) bool {
+// Verified reports whether an *_verified attribute proves its address: only "true" (or, in old
+// samples, JSON true). The custom sender's account-takeover mail uses the same rule.
+func Verified(v any) bool {
 	switch v := v.(type) {
 	case string:
 		return v == "true"
