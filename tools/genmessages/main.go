@@ -71,12 +71,15 @@ func run(brandsDir, stamp string) error {
 	if err := write(templates.BrandsFile, src, fmt.Sprintf("%d brands from %s, %d message sets", len(brands), brandsDir, sets)); err != nil {
 		return err
 	}
-	if src, err = templates.GenerateATOBrandsGo(brands); err != nil {
+	atoSrc, err := templates.GenerateATOBrandsGo(brands)
+	if err != nil {
 		return err
 	}
-	if err := write(templates.ATOBrandsFile, src, fmt.Sprintf("%d brands' account-takeover mail", len(brands))); err != nil {
+	if err := write(templates.ATOBrandsFile, atoSrc, fmt.Sprintf("%d brands' account-takeover mail", len(brands))); err != nil {
 		return err
 	}
+	// The stamp's digest is of brands_gen.go, the source the CDK app regenerates to compare
+	// (infra's brandDigest): not of the account-takeover file written since.
 	return writeStamp(stamp, templates.NewBrandManifest(brandsDir, brands, src))
 }
 
