@@ -55,19 +55,26 @@ func setup(t *testing.T, options ...func(*e2e.Options)) *env {
 	for _, o := range options {
 		o(&opts)
 	}
+	return start(t, ctx, opts, log, "e2e")
+}
+
+// start starts the harness (stopped at the test's end; log, which opts.Log writes to, is shown if
+// the test failed) and creates a pool named poolName, auto-verifying email, with one app client.
+func start(t *testing.T, ctx context.Context, opts e2e.Options, log *lambdarie.SyncBuffer, poolName string) *env {
+	t.Helper()
 	h, err := e2e.Start(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("cognito-local and CLI log:\n%s\nfunction log:\n%s", log.String(), h.FunctionLog())
+			t.Logf("emulators, cognito-local and CLI log:\n%s\nfunction log:\n%s", log.String(), h.FunctionLog())
 		}
 		h.Stop()
 	})
 	e := &env{t: t, h: h, ctx: ctx}
 	var pool struct{ UserPool struct{ Id string } }
-	e.aws(&pool, "cognito-idp", "create-user-pool", "--pool-name", "e2e", "--auto-verified-attributes", "email")
+	e.aws(&pool, "cognito-idp", "create-user-pool", "--pool-name", poolName, "--auto-verified-attributes", "email")
 	e.poolID = pool.UserPool.Id
 	var client struct{ UserPoolClient struct{ ClientId string } }
 	e.aws(&client, "cognito-idp", "create-user-pool-client", "--user-pool-id", e.poolID, "--client-name", "app")

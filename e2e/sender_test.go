@@ -67,23 +67,7 @@ func setupSender(t *testing.T) *senderEnv {
 		Root: root, Bootstrap: bootstrap, Code: code, Log: log, CustomEmailSender: k,
 		Env: append(e2e.SenderEnv(k, s), "APP_NAME="+appName, "DEFAULT_LOCALE=en", "EMAIL_FROM="+senderFrom),
 	}
-	h, err := e2e.Start(ctx, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("emulators, cognito-local and CLI log:\n%s\nfunction log:\n%s", log.String(), h.FunctionLog())
-		}
-		h.Stop()
-	})
-	e := &env{t: t, h: h, ctx: ctx}
-	var pool struct{ UserPool struct{ Id string } }
-	e.aws(&pool, "cognito-idp", "create-user-pool", "--pool-name", "e2e-sender", "--auto-verified-attributes", "email")
-	e.poolID = pool.UserPool.Id
-	var client struct{ UserPoolClient struct{ ClientId string } }
-	e.aws(&client, "cognito-idp", "create-user-pool-client", "--user-pool-id", e.poolID, "--client-name", "app")
-	e.client = client.UserPoolClient.ClientId
+	e := start(t, ctx, opts, log, "e2e-sender")
 	return &senderEnv{env: e, kms: k, ses: s, code: code, log: log, bootstrap: bootstrap}
 }
 
