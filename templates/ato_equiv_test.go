@@ -3,7 +3,6 @@ package templates
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"testing"
 
 	"cognito-custom-message/internal/atomail"
@@ -90,10 +89,10 @@ func TestATOCompiledEqualsHTMLTemplate(t *testing.T) {
 							t.Fatalf("subject: got %q; want %q (%s)", got.Subject, want.Subject, ctx)
 						}
 						if got.HTML != want.HTML {
-							t.Fatalf("HTML differs (%s):\n%s", ctx, firstDiff(got.HTML, want.HTML))
+							t.Fatalf("HTML differs (%s):\n%s", ctx, lineDiff(got.HTML, want.HTML))
 						}
 						if got.Text != want.Text {
-							t.Fatalf("text differs (%s):\n%s", ctx, firstDiff(got.Text, want.Text))
+							t.Fatalf("text differs (%s):\n%s", ctx, lineDiff(got.Text, want.Text))
 						}
 					}
 				}
@@ -101,22 +100,4 @@ func TestATOCompiledEqualsHTMLTemplate(t *testing.T) {
 		}
 	}
 	t.Logf("%d mails rendered both ways, identical", renders)
-}
-
-// firstDiff shows the first differing line of two renderings.
-func firstDiff(got, want string) string {
-	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
-	for i := 0; i < len(g) || i < len(w); i++ {
-		var gl, wl string
-		if i < len(g) {
-			gl = g[i]
-		}
-		if i < len(w) {
-			wl = w[i]
-		}
-		if gl != wl {
-			return fmt.Sprintf("line %d:\n got  %q\n want %q", i+1, gl, wl)
-		}
-	}
-	return "(same lines)"
 }
